@@ -1,0 +1,23 @@
+// Options shared by every queue kind.  The defaults suit most users.
+#ifndef ROCKSQ_OPTIONS_HPP_
+#define ROCKSQ_OPTIONS_HPP_
+
+#include <cstddef>
+
+namespace rocksq {
+
+struct Options {
+  // Every acknowledged write is in RocksDB's write-ahead log, so it survives
+  // the death of the process (kill -9).  With durable = true each write also
+  // fsyncs the log, so it survives a power loss too, at the cost of one fsync
+  // per write (group commit shares it among the writes pending together).
+  bool durable = false;
+
+  // Budget in bytes for the most recently written items kept in memory, so
+  // that consumers of fresh data do not read RocksDB.
+  std::size_t memory_cache_bytes = std::size_t{64} << 20;
+};
+
+}  // namespace rocksq
+
+#endif  // ROCKSQ_OPTIONS_HPP_

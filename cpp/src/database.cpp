@@ -1,0 +1,211 @@
+#include "database.hpp"
+
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <system_error>
+
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/convenience.h>
+
+#include "rocksq/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace rocksq {
+namespace internal {
+
+namespace {
+
+constexpr std::string_view kKindKey = "k";
+
+// Databases open in this process, by absolute path.  RocksDB's own lock only
+// reports "No locks available"; this gives a clear error first.
+std::mutex& open_paths_mutex() {
+  static std::mutex m;
+  return m;
+}
+std::set<std::string>& open_paths() {
+  static std::set<std::string> paths;
+  return paths;
+}
+
+std::string absolute_path(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  if (ec) return path;
+  return p.lexically_normal().string();
+}
+
+void register_open(const std::string& key, const std::string& path) {
+  std::lock_guard<std::mutex> lock(open_paths_mutex());
+  if (!open_paths().insert(key).second) {
+    throw AlreadyOpenError("rocksq: cannot open " + path +
+                           ": the queue is already open in this process");
+  }
+}
+
+void unregister_open(const std::string& key) {
+  std::lock_guard<std::mutex> lock(open_paths_mutex());
+  open_paths().erase(key);
+}
+
+bool is_open_here(const std::string& key) {
+  std::lock_guard<std::mutex> lock(open_paths_mutex());
+  return open_paths().count(key) != 0;
+}
+
+rocksdb::CompressionType best_compression() {
+  for (const auto type : {rocksdb::kLZ4Compression, rocksdb::kSnappyCompression}) {
+    for (const auto supported : rocksdb::GetSupportedCompressions()) {
+      if (supported == type) return type;
+    }
+  }
+  return rocksdb::kNoCompression;
+}
+
+rocksdb::Options database_options() {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.paranoid_checks = true;
+  options.compression = best_compression();
+  // Queue data is written once and deleted soon: small memtables flushed
+  // often keep memory and the write-ahead log small.
+  options.write_buffer_size = std::size_t{32} << 20;
+  options.max_write_buffer_number = 2;
+  options.max_total_wal_size = std::uint64_t{64} << 20;
+  options.keep_log_file_num = 2;
+  options.max_log_file_size = std::size_t{1} << 20;
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_size = 64 * 1024;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+bool is_lock_error(const rocksdb::Status& status) {
+  const std::string text = status.ToString();
+  return status.IsIOError() &&
+         (text.find("LOCK") != std::string::npos || text.find("lock") != std::string::npos);
+}
+
+}  // namespace
+
+const char* kind_name(QueueKind kind) {
+  return kind == QueueKind::kFifo ? "fifo" : "mpmc";
+}
+
+[[noreturn]] void throw_status(const rocksdb::Status& status, const std::string& path,
+                               const char* operation) {
+  std::string message =
+      std::string("rocksq: ") + operation + " failed for " + path + ": " + status.ToString();
+  if (status.IsCorruption()) throw CorruptionError(message);
+  if (is_lock_error(status)) {
+    throw AlreadyOpenError(std::string("rocksq: cannot open ") + path +
+                           ": the queue is already open in another process (" +
+                           status.ToString() + ")");
+  }
+  throw Error(message);
+}
+
+Database::Database(const std::string& path, QueueKind kind, const Options& options)
+    : path_(path) {
+  if (path.empty()) throw std::invalid_argument("rocksq: path must not be empty");
+  registered_path_ = absolute_path(path);
+  register_open(registered_path_, path);
+  try {
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    if (ec) {
+      throw Error("rocksq: cannot create the directory " + path + ": " + ec.message());
+    }
+    rocksdb::DB* raw = nullptr;
+    check(rocksdb::DB::Open(database_options(), path, &raw), path, "open");
+    db_.reset(raw);
+    write_options_.sync = options.durable;
+
+    std::string stored;
+    if (get(kKindKey, &stored, "open")) {
+      if (stored != kind_name(kind)) {
+        throw Error("rocksq: cannot open " + path + " as a " + kind_name(kind) +
+                    " queue: it holds a " + stored + " queue");
+      }
+    } else {
+      rocksdb::WriteBatch batch;
+      batch.Put(rocksdb::Slice(kKindKey.data(), kKindKey.size()), kind_name(kind));
+      write(&batch, "open");
+    }
+  } catch (...) {
+    if (db_) db_->Close().PermitUncheckedError();
+    db_.reset();
+    unregister_open(registered_path_);
+    throw;
+  }
+}
+
+Database::~Database() {
+  if (db_) {
+    // Flush nothing: the WAL holds every acknowledged write already.
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+  }
+  unregister_open(registered_path_);
+}
+
+void Database::write(rocksdb::WriteBatch* batch, const char* operation) {
+  check(db_->Write(write_options_, batch), path_, operation);
+}
+
+bool Database::get(std::string_view key, std::string* value, const char* operation) const {
+  const rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), value);
+  if (status.IsNotFound()) return false;
+  check(status, path_, operation);
+  return true;
+}
+
+std::uint64_t Database::disk_size() const { return directory_size(path_); }
+
+std::uint64_t directory_size(const std::string& path) {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  // Files may vanish while compaction runs; skip those.
+  for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code file_ec;
+    if (it->is_regular_file(file_ec)) {
+      const auto size = it->file_size(file_ec);
+      if (!file_ec) total += size;
+    }
+  }
+  return total;
+}
+
+void remove_database(const std::string& path, QueueKind kind) {
+  if (path.empty()) throw std::invalid_argument("rocksq: path must not be empty");
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return;
+  if (is_open_here(absolute_path(path))) {
+    throw AlreadyOpenError("rocksq: cannot remove " + path + ": the queue is open in this process");
+  }
+  if (!fs::is_directory(path, ec)) {
+    throw Error("rocksq: cannot remove " + path + ": not a queue directory");
+  }
+  if (!fs::exists(fs::path(path) / "CURRENT", ec)) {
+    if (fs::is_empty(path, ec)) {
+      fs::remove(path, ec);
+      return;
+    }
+    throw Error("rocksq: cannot remove " + path + ": not a queue directory");
+  }
+  // Opening proves nobody else holds it and that it is a queue of this kind.
+  { const Database probe(path, kind, Options()); }
+  rocksdb::Options options;
+  check(rocksdb::DestroyDB(path, options), path, "remove");
+  fs::remove_all(path, ec);
+  if (ec) throw Error("rocksq: cannot remove " + path + ": " + ec.message());
+}
+
+}  // namespace internal
+}  // namespace rocksq

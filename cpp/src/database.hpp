@@ -1,0 +1,68 @@
+// Opening, inspecting and removing the RocksDB database behind a queue.
+#ifndef ROCKSQ_SRC_DATABASE_HPP_
+#define ROCKSQ_SRC_DATABASE_HPP_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "rocksq/options.hpp"
+
+namespace rocksq {
+namespace internal {
+
+// The kind of queue a database holds, stored in it at creation.
+enum class QueueKind { kFifo, kMpmc };
+const char* kind_name(QueueKind kind);
+
+// An open database, registered as open in this process until destroyed.
+class Database {
+ public:
+  // Opens (creating if missing) the database of a queue of the given kind.
+  // Throws AlreadyOpenError, CorruptionError or Error.
+  Database(const std::string& path, QueueKind kind, const Options& options);
+  ~Database();
+
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  rocksdb::DB* db() const { return db_.get(); }
+  const std::string& path() const { return path_; }
+
+  // Writes batch with the queue's durability; throws Error naming operation.
+  void write(rocksdb::WriteBatch* batch, const char* operation);
+
+  // Reads key; returns false if missing; throws Error on failure.
+  bool get(std::string_view key, std::string* value, const char* operation) const;
+
+  // Bytes used by the database directory.
+  std::uint64_t disk_size() const;
+
+ private:
+  std::string path_;
+  std::string registered_path_;
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::WriteOptions write_options_;
+};
+
+// Throws the rocksq error matching status, naming path and operation.
+[[noreturn]] void throw_status(const rocksdb::Status& status, const std::string& path,
+                               const char* operation);
+inline void check(const rocksdb::Status& status, const std::string& path,
+                  const char* operation) {
+  if (!status.ok()) throw_status(status, path, operation);
+}
+
+std::uint64_t directory_size(const std::string& path);
+
+// Deletes the database of a closed queue of the given kind.
+void remove_database(const std::string& path, QueueKind kind);
+
+}  // namespace internal
+}  // namespace rocksq
+
+#endif  // ROCKSQ_SRC_DATABASE_HPP_

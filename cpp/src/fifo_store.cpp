@@ -1,0 +1,187 @@
+#include "fifo_store.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <string_view>
+
+#include <rocksdb/iterator.h>
+
+#include "coding.hpp"
+#include "rocksq/error.hpp"
+
+namespace rocksq {
+namespace internal {
+
+namespace {
+
+constexpr std::string_view kMetaKey = "m";
+constexpr char kSegmentPrefix = 'd';
+constexpr std::uint64_t kMetaFormat = 1;
+// Per-item bookkeeping counted against the memory budget.
+constexpr std::size_t kItemOverhead = sizeof(std::string);
+// How much more than asked for a pop reads from the database at once.
+constexpr std::size_t kReadAheadBytes = std::size_t{256} << 10;
+
+std::size_t cache_cost(const Segment& segment) {
+  return static_cast<std::size_t>(segment.bytes) + segment.items.size() * kItemOverhead;
+}
+
+}  // namespace
+
+FifoStore::FifoStore(const std::string& path, std::size_t max_elements, const Options& options)
+    : db_(path, QueueKind::kFifo, options),
+      max_elements_(max_elements),
+      cache_budget_(options.memory_cache_bytes) {
+  load_meta();
+}
+
+void FifoStore::load_meta() {
+  head_seg_ = head_off_ = tail_seg_ = count_ = bytes_ = 0;
+  cache_.clear();
+  cache_bytes_ = 0;
+  cache_items_ = 0;
+  std::string value;
+  if (!db_.get(kMetaKey, &value, "open")) return;
+  std::string_view in(value);
+  std::uint64_t format = 0;
+  const bool ok = get_varint64(&in, &format) && format == kMetaFormat &&
+                  get_varint64(&in, &head_seg_) && get_varint64(&in, &head_off_) &&
+                  get_varint64(&in, &tail_seg_) && get_varint64(&in, &count_) &&
+                  get_varint64(&in, &bytes_) && in.empty() && head_seg_ <= tail_seg_ &&
+                  (count_ == 0) == (head_seg_ == tail_seg_);
+  if (!ok) {
+    throw CorruptionError("rocksq: open failed for " + db_.path() +
+                          ": the queue's metadata is damaged");
+  }
+}
+
+void FifoStore::push(std::vector<std::string>&& items) {
+  if (items.empty()) return;
+  if (count_ + items.size() > max_elements_) {
+    throw QueueFullError("rocksq: push failed for " + db_.path() + ": the queue holds " +
+                         std::to_string(count_) + " of at most " +
+                         std::to_string(max_elements_) + " items (max_elements); pushing " +
+                         std::to_string(items.size()) + " more would exceed it");
+  }
+  std::string value;
+  for (const auto& [begin, end] : split_into_segments(items)) {
+    value.clear();
+    encode_segment(items, begin, end, &value);
+    batch_.Put(numbered_key(kSegmentPrefix, tail_seg_), value);
+    staged_ = true;
+    Segment segment;
+    segment.items.reserve(end - begin);
+    for (std::size_t i = begin; i < end; ++i) {
+      segment.bytes += items[i].size();
+      segment.items.push_back(std::move(items[i]));
+    }
+    count_ += end - begin;
+    bytes_ += segment.bytes;
+    const std::size_t cost = cache_cost(segment);
+    if (cache_is_complete() && cache_bytes_ + cost <= cache_budget_) {
+      cache_bytes_ += cost;
+      cache_items_ += segment.items.size();
+      cache_.push_back(std::move(segment));
+    }
+    ++tail_seg_;
+  }
+}
+
+std::vector<std::string> FifoStore::pop(std::size_t max_items) {
+  const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(max_items, count_));
+  std::vector<std::string> out;
+  if (n == 0) return out;
+  // Everything that can fail happens before the state changes.
+  if (cache_items_ < n) load_segments(n);
+  out.reserve(n);
+  while (out.size() < n) {
+    Segment& segment = cache_.front();
+    const std::size_t available = segment.items.size() - static_cast<std::size_t>(head_off_);
+    const std::size_t take = std::min(n - out.size(), available);
+    for (std::size_t i = 0; i < take; ++i) {
+      std::string& item = segment.items[static_cast<std::size_t>(head_off_) + i];
+      bytes_ -= item.size();
+      out.push_back(std::move(item));
+    }
+    head_off_ += take;
+    count_ -= take;
+    cache_items_ -= take;
+    if (head_off_ == segment.items.size()) {
+      // Each segment key is written once, so SingleDelete is enough.
+      batch_.SingleDelete(numbered_key(kSegmentPrefix, head_seg_));
+      cache_bytes_ -= cache_cost(segment);
+      cache_.pop_front();
+      ++head_seg_;
+      head_off_ = 0;
+    }
+  }
+  staged_ = true;
+  return out;
+}
+
+void FifoStore::load_segments(std::size_t items_needed) {
+  std::uint64_t seg = head_seg_ + cache_.size();
+  rocksdb::ReadOptions read_options;
+  const std::string upper = numbered_key(kSegmentPrefix, tail_seg_);
+  const rocksdb::Slice upper_slice(upper);
+  read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(read_options));
+  it->Seek(numbered_key(kSegmentPrefix, seg));
+  // Read ahead a little: the next pops will want the following segments.
+  std::size_t read_ahead_bytes = 0;
+  while (seg < tail_seg_ &&
+         (cache_items_ < items_needed || read_ahead_bytes < kReadAheadBytes)) {
+    if (!it->Valid() || it->key() != rocksdb::Slice(numbered_key(kSegmentPrefix, seg))) {
+      check(it->status(), db_.path(), "pop");
+      throw CorruptionError("rocksq: pop failed for " + db_.path() + ": segment " +
+                            std::to_string(seg) + " is missing");
+    }
+    Segment segment;
+    const rocksdb::Slice value = it->value();
+    const std::size_t skipped = seg == head_seg_ ? static_cast<std::size_t>(head_off_) : 0;
+    if (!decode_segment(std::string_view(value.data(), value.size()), &segment) ||
+        segment.items.size() <= skipped) {
+      throw CorruptionError("rocksq: pop failed for " + db_.path() + ": segment " +
+                            std::to_string(seg) + " is damaged");
+    }
+    cache_items_ += segment.items.size() - skipped;
+    if (cache_items_ >= items_needed) read_ahead_bytes += cache_cost(segment);
+    cache_bytes_ += cache_cost(segment);
+    cache_.push_back(std::move(segment));
+    ++seg;
+    it->Next();
+  }
+  if (cache_items_ < items_needed) {
+    throw CorruptionError("rocksq: pop failed for " + db_.path() +
+                          ": the stored items are fewer than the queue's length");
+  }
+}
+
+void FifoStore::commit() {
+  if (!staged_) return;
+  std::string meta;
+  put_varint64(&meta, kMetaFormat);
+  put_varint64(&meta, head_seg_);
+  put_varint64(&meta, head_off_);
+  put_varint64(&meta, tail_seg_);
+  put_varint64(&meta, count_);
+  put_varint64(&meta, bytes_);
+  batch_.Put(rocksdb::Slice(kMetaKey.data(), kMetaKey.size()), meta);
+  try {
+    db_.write(&batch_, "write");
+  } catch (...) {
+    rollback();
+    throw;
+  }
+  batch_.Clear();
+  staged_ = false;
+}
+
+void FifoStore::rollback() {
+  batch_.Clear();
+  staged_ = false;
+  load_meta();
+}
+
+}  // namespace internal
+}  // namespace rocksq

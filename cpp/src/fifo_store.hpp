@@ -1,0 +1,86 @@
+// FifoStore: the storage of a FIFO queue, not thread-safe.
+//
+// Layout in RocksDB:
+//   "m"            -> meta: head segment and offset, tail segment, count, bytes
+//   "d" + seg(BE)  -> one segment (see segment.hpp)
+// Segments [head_seg, tail_seg) are held; the first head_off items of the
+// head segment were already popped.
+//
+// Operations are staged: push and pop change the in-memory state and add to a
+// pending WriteBatch; commit() writes every staged operation and the new meta
+// as one atomic RocksDB write (group commit).  If that write fails the state
+// is reloaded from the database, so nothing staged is visible.
+#ifndef ROCKSQ_SRC_FIFO_STORE_HPP_
+#define ROCKSQ_SRC_FIFO_STORE_HPP_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include <rocksdb/write_batch.h>
+
+#include "database.hpp"
+#include "rocksq/options.hpp"
+#include "segment.hpp"
+
+namespace rocksq {
+namespace internal {
+
+class FifoStore {
+ public:
+  FifoStore(const std::string& path, std::size_t max_elements, const Options& options);
+
+  FifoStore(const FifoStore&) = delete;
+  FifoStore& operator=(const FifoStore&) = delete;
+
+  // Stages a push.  Throws QueueFullError, staging nothing, if the queue would
+  // exceed max_elements.
+  void push(std::vector<std::string>&& items);
+  // Stages a pop of up to max_items of the oldest items and returns them.
+  std::vector<std::string> pop(std::size_t max_items);
+  // Writes everything staged since the last commit.  On failure, discards it
+  // and throws.
+  void commit();
+  // Discards everything staged and reloads the state from the database.
+  void rollback();
+
+  std::size_t len() const { return static_cast<std::size_t>(count_); }
+  std::uint64_t payload_size() const { return bytes_; }
+  std::uint64_t disk_size() const { return db_.disk_size(); }
+  const std::string& path() const { return db_.path(); }
+  std::size_t max_elements() const { return max_elements_; }
+
+ private:
+  void load_meta();
+  // Reads segments following the cached ones from the database until the
+  // cache holds at least items_needed unconsumed items; throws otherwise,
+  // leaving the queue's state unchanged.
+  void load_segments(std::size_t items_needed);
+  bool cache_is_complete() const { return head_seg_ + cache_.size() == tail_seg_; }
+
+  Database db_;
+  const std::size_t max_elements_;
+  const std::size_t cache_budget_;
+
+  // Durable state as of the last staged operation.
+  std::uint64_t head_seg_ = 0;
+  std::uint64_t head_off_ = 0;
+  std::uint64_t tail_seg_ = 0;
+  std::uint64_t count_ = 0;
+  std::uint64_t bytes_ = 0;
+
+  // Segments [head_seg_, head_seg_ + cache_.size()) in memory.
+  std::deque<Segment> cache_;
+  std::size_t cache_bytes_ = 0;
+  std::size_t cache_items_ = 0;  // unconsumed items in cache_
+
+  rocksdb::WriteBatch batch_;
+  bool staged_ = false;
+};
+
+}  // namespace internal
+}  // namespace rocksq
+
+#endif  // ROCKSQ_SRC_FIFO_STORE_HPP_

@@ -1,0 +1,58 @@
+#include "segment.hpp"
+
+#include "coding.hpp"
+
+namespace rocksq {
+namespace internal {
+
+void encode_segment(const std::vector<std::string>& items, std::size_t begin,
+                    std::size_t end, std::string* dst) {
+  std::size_t total = varint_length(end - begin);
+  for (std::size_t i = begin; i < end; ++i) {
+    total += varint_length(items[i].size()) + items[i].size();
+  }
+  dst->reserve(dst->size() + total);
+  put_varint64(dst, end - begin);
+  for (std::size_t i = begin; i < end; ++i) {
+    put_varint64(dst, items[i].size());
+    dst->append(items[i]);
+  }
+}
+
+bool decode_segment(std::string_view value, Segment* out) {
+  std::uint64_t count = 0;
+  if (!get_varint64(&value, &count) || count > value.size()) return false;
+  out->items.clear();
+  out->items.reserve(count);
+  out->bytes = 0;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::uint64_t len = 0;
+    if (!get_varint64(&value, &len) || len > value.size()) return false;
+    out->items.emplace_back(value.data(), len);
+    out->bytes += len;
+    value.remove_prefix(len);
+  }
+  return value.empty();
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> split_into_segments(
+    const std::vector<std::string>& items) {
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  std::size_t begin = 0;
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const bool full = i - begin >= kSegmentMaxItems ||
+                      (i > begin && bytes + items[i].size() > kSegmentMaxBytes);
+    if (full) {
+      ranges.emplace_back(begin, i);
+      begin = i;
+      bytes = 0;
+    }
+    bytes += items[i].size();
+  }
+  if (begin < items.size()) ranges.emplace_back(begin, items.size());
+  return ranges;
+}
+
+}  // namespace internal
+}  // namespace rocksq

@@ -1,0 +1,42 @@
+// A segment is the unit of storage: the items of one push (or add), stored as
+// one RocksDB value.  Large pushes are split into several segments.
+//
+// Encoding: varint item count, then for each item a varint length and the
+// item's bytes.
+#ifndef ROCKSQ_SRC_SEGMENT_HPP_
+#define ROCKSQ_SRC_SEGMENT_HPP_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rocksq {
+namespace internal {
+
+// Limits on one segment, so that a partially consumed segment stays cheap to
+// re-read.
+inline constexpr std::size_t kSegmentMaxItems = 4096;
+inline constexpr std::size_t kSegmentMaxBytes = std::size_t{1} << 20;
+
+struct Segment {
+  std::vector<std::string> items;
+  std::uint64_t bytes = 0;  // sum of the items' sizes
+};
+
+// Appends the encoding of items[begin, end) to *dst.
+void encode_segment(const std::vector<std::string>& items, std::size_t begin,
+                    std::size_t end, std::string* dst);
+
+// Decodes a segment; false if value is malformed.
+bool decode_segment(std::string_view value, Segment* out);
+
+// Splits items into [begin, end) ranges that respect the segment limits.
+std::vector<std::pair<std::size_t, std::size_t>> split_into_segments(
+    const std::vector<std::string>& items);
+
+}  // namespace internal
+}  // namespace rocksq
+
+#endif  // ROCKSQ_SRC_SEGMENT_HPP_

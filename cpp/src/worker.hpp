@@ -1,0 +1,171 @@
+// Worker<Op>: one thread that executes the operations submitted to a queue.
+//
+// Submitters append to a bounded list of pending operations (at most
+// max_inflight submitted and not yet completed; a submitter beyond that waits
+// for room).  The thread takes every pending operation at once and hands them
+// to `execute`, which computes their results (so that a queue can commit them
+// as one write); then it completes them in submission order.  A submitter
+// only wakes the thread when it sleeps: no system call per operation while it
+// is busy.
+//
+// Op must provide:
+//   void fail(std::exception_ptr) noexcept;  // result = error, unless set
+//   void complete() noexcept;                // publishes the result
+#ifndef ROCKSQ_SRC_WORKER_HPP_
+#define ROCKSQ_SRC_WORKER_HPP_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "rocksq/error.hpp"
+
+namespace rocksq {
+namespace internal {
+
+template <typename Op>
+class Worker {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // Computes the results of ops (storing them or errors in each op).
+  using Execute = std::function<void(std::vector<Op>& ops)>;
+  // Timed work; returns when it is next due (Clock::time_point::max(): never).
+  using Tick = std::function<Clock::time_point()>;
+
+  Worker(std::string name, std::size_t max_inflight, Execute execute, Tick tick = nullptr)
+      : name_(std::move(name)),
+        max_inflight_(max_inflight),
+        execute_(std::move(execute)),
+        tick_(std::move(tick)) {
+    if (max_inflight_ == 0) {
+      throw std::invalid_argument("rocksq: max_inflight_ops must be at least 1");
+    }
+    thread_ = std::thread([this] { run(); });
+  }
+
+  ~Worker() { stop(); }
+
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Queues op, waiting while max_inflight operations are pending.  Throws
+  // ClosedError once stop() has begun.
+  void submit(Op&& op) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (inflight_ >= max_inflight_ && !stopping_) {
+      ++room_waiters_;
+      room_.wait(lock, [this] { return inflight_ < max_inflight_ || stopping_; });
+      --room_waiters_;
+    }
+    if (stopping_) throw ClosedError("rocksq: " + name_ + " is closed");
+    ++inflight_;
+    inflight_relaxed_.store(inflight_, std::memory_order_relaxed);
+    pending_.push_back(std::move(op));
+    if (sleeping_) {
+      lock.unlock();
+      work_.notify_one();
+    }
+  }
+
+  std::size_t inflight() const { return inflight_relaxed_.load(std::memory_order_relaxed); }
+  std::size_t max_inflight() const { return max_inflight_; }
+
+  // Completes every pending operation, then joins the thread.  Idempotent;
+  // safe to call from several threads.
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    work_.notify_all();
+    room_.notify_all();
+    std::lock_guard<std::mutex> join_lock(join_mutex_);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void run() noexcept {
+    std::vector<Op> ops;
+    Clock::time_point due = tick_ ? Clock::now() : Clock::time_point::max();
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      bool timed_out = false;
+      while (pending_.empty() && !stopping_ && !timed_out) {
+        if (due <= Clock::now()) break;
+        sleeping_ = true;
+        if (due == Clock::time_point::max()) {
+          work_.wait(lock);
+        } else {
+          timed_out = work_.wait_until(lock, due) == std::cv_status::timeout;
+        }
+        sleeping_ = false;
+      }
+      if (pending_.empty() && stopping_) break;
+      ops.swap(pending_);
+      lock.unlock();
+      if (!ops.empty()) execute_and_complete(ops);
+      if (tick_ && due <= Clock::now()) due = safe_tick();
+      lock.lock();
+    }
+  }
+
+  void execute_and_complete(std::vector<Op>& ops) noexcept {
+    try {
+      execute_(ops);
+    } catch (...) {
+      const std::exception_ptr error = std::current_exception();
+      for (auto& op : ops) op.fail(error);
+    }
+    {
+      // Leave inflight before publishing results: once a result is seen,
+      // inflight no longer counts its operation.
+      std::lock_guard<std::mutex> lock(mutex_);
+      inflight_ -= ops.size();
+      inflight_relaxed_.store(inflight_, std::memory_order_relaxed);
+      if (room_waiters_ > 0) room_.notify_all();
+    }
+    for (auto& op : ops) op.complete();
+    ops.clear();
+  }
+
+  Clock::time_point safe_tick() noexcept {
+    try {
+      return tick_();
+    } catch (...) {
+      // Timed work is housekeeping: retry it a little later.
+      return Clock::now() + std::chrono::seconds(1);
+    }
+  }
+
+  const std::string name_;
+  const std::size_t max_inflight_;
+  const Execute execute_;
+  const Tick tick_;
+
+  std::mutex mutex_;
+  std::condition_variable work_;  // the thread waits for operations
+  std::condition_variable room_;  // submitters wait for room
+  std::vector<Op> pending_;
+  std::size_t inflight_ = 0;
+  std::atomic<std::size_t> inflight_relaxed_{0};
+  std::size_t room_waiters_ = 0;
+  bool sleeping_ = false;
+  bool stopping_ = false;
+
+  std::mutex join_mutex_;
+  std::thread thread_;
+};
+
+}  // namespace internal
+}  // namespace rocksq
+
+#endif  // ROCKSQ_SRC_WORKER_HPP_
