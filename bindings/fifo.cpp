@@ -1,0 +1,197 @@
+// Bindings of the FIFO queue: rocksq.nonblocking.PersistentQueueWithCapacity
+// and rocksq.blocking.PersistentQueueWithCapacity.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nanobind/nanobind.h>
+
+#include "bindings.hpp"
+#include "convert.hpp"
+#include "rocksq/nonblocking/persistent_queue.hpp"
+#include "rocksq/persistent_queue.hpp"
+#include "variants.hpp"
+
+namespace rocksq_py {
+
+namespace {
+
+using NonblockingFifo = rocksq::nonblocking::PersistentQueueWithCapacity;
+using BlockingFifo = rocksq::PersistentQueueWithCapacity;
+
+// Runs fn with the GIL released when no_gil is set.
+template <typename Fn>
+auto maybe_without_gil(bool no_gil, Fn&& fn) {
+  if (no_gil) {
+    nb::gil_scoped_release release;
+    return fn();
+  }
+  return fn();
+}
+
+rocksq::Options options_from(bool durable) {
+  rocksq::Options options;
+  options.durable = durable;
+  return options;
+}
+
+nb::object fifo_data(const std::vector<std::string>& items) {
+  ResponseVariant v;
+  v.data = bytes_list(items);
+  return nb::cast(std::move(v));
+}
+nb::object fifo_len(std::size_t n) {
+  ResponseVariant v;
+  v.len = nb::int_(n);
+  return nb::cast(std::move(v));
+}
+nb::object fifo_size(std::uint64_t n) {
+  ResponseVariant v;
+  v.size = nb::int_(n);
+  return nb::cast(std::move(v));
+}
+nb::object fifo_empty() { return nb::cast(ResponseVariant()); }
+
+template <typename T, typename Convert>
+Response respond(std::shared_future<T> future, Convert convert) {
+  return Response{ResponseCore(make_result(std::move(future), std::move(convert)))};
+}
+
+const char* const kNonblockingDoc =
+    "A persistent FIFO queue with a fixed capacity.  Non-blocking: every method "
+    "returns a Response at once; its get() waits for the result.\n\n"
+    "Parameters\n----------\n"
+    "path : str or os.PathLike\n    The queue's directory; created with missing parents.\n"
+    "max_elements : int\n    The most items the queue holds.  Default 1_000_000_000.\n"
+    "max_inflight_ops : int\n    The most operations pending at once; a call beyond that "
+    "waits for room.  Default 1_000.\n"
+    "durable : bool\n    fsync the write-ahead log on every write (survives power loss). "
+    "Default False (survives the process's death).\n\n"
+    "Raises\n------\nRuntimeError\n    If the queue cannot be opened (AlreadyOpenError "
+    "if it is open elsewhere).";
+
+const char* const kBlockingDoc =
+    "A persistent FIFO queue with a fixed capacity.  Blocking: every method returns "
+    "its result.\n\n"
+    "Parameters\n----------\n"
+    "path : str or os.PathLike\n    The queue's directory; created with missing parents.\n"
+    "max_elements : int\n    The most items the queue holds.  Default 1_000_000_000.\n"
+    "durable : bool\n    fsync the write-ahead log on every write.  Default False.\n\n"
+    "Raises\n------\nRuntimeError\n    If the queue cannot be opened.";
+
+}  // namespace
+
+void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
+  nb::class_<ResponseVariant>(nonblocking, "ResponseVariant",
+                              "The result of a PersistentQueueWithCapacity operation.  "
+                              "Created by the library only.")
+      .def_prop_ro("data", [](const ResponseVariant& v) { return v.data; },
+                   "list[bytes] for pop(), else None.")
+      .def_prop_ro("len", [](const ResponseVariant& v) { return v.len; },
+                   "int for len, else None.")
+      .def_prop_ro("size", [](const ResponseVariant& v) { return v.size; },
+                   "int for payload_size and disk_size, else None.");
+  bind_response<Response>(nonblocking, "Response", "ResponseVariant");
+
+  nb::class_<NonblockingFifo>(nonblocking, "PersistentQueueWithCapacity", kNonblockingDoc)
+      .def("__init__",
+           [](NonblockingFifo* self, nb::handle path, nb::handle max_elements,
+              nb::handle max_inflight_ops, bool durable) {
+             const std::string p = path_from_python(path, "path");
+             const std::size_t max = count_from_python(max_elements, "max_elements");
+             const std::size_t inflight = count_from_python(max_inflight_ops, "max_inflight_ops");
+             if (inflight == 0) throw std::invalid_argument("max_inflight_ops must be >= 1, got 0");
+             nb::gil_scoped_release release;
+             new (self) NonblockingFifo(p, max, inflight, options_from(durable));
+           },
+           nb::arg("path"), nb::arg("max_elements") = 1'000'000'000,
+           nb::arg("max_inflight_ops") = 1000, nb::kw_only(), nb::arg("durable") = false)
+      .def("push",
+           [](NonblockingFifo& q, nb::handle items, bool no_gil) {
+             auto batch = items_from_python(items, "items");
+             auto future = maybe_without_gil(no_gil, [&] { return q.push(std::move(batch)); });
+             return respond(std::move(future), fifo_empty);
+           },
+           nb::arg("items"), nb::arg("no_gil") = true,
+           "Adds items (a list of bytes-like objects) to the queue, atomically.\n\n"
+           "GIL: released while submitting when no_gil is True (the default).\n\n"
+           "Returns\n-------\nResponse\n    get() returns once the items are stored; it "
+           "raises QueueFullError (nothing written) if they would exceed max_elements.\n\n"
+           "Raises\n------\nTypeError\n    If items is not a list of bytes-like objects.")
+      .def("pop",
+           [](NonblockingFifo& q, nb::handle max_elements, bool no_gil) {
+             const std::size_t n = count_from_python(max_elements, "max_elements");
+             auto future = maybe_without_gil(no_gil, [&] { return q.pop(n); });
+             return respond(std::move(future), fifo_data);
+           },
+           nb::arg("max_elements") = 1, nb::arg("no_gil") = true,
+           "Removes and returns up to max_elements of the oldest items.\n\n"
+           "Returns\n-------\nResponse\n    get().data is the list of bytes ([] if empty).")
+      .def_prop_ro("len", [](NonblockingFifo& q) { return respond(q.len(), fifo_len); },
+                   "The number of items held: a Response whose get().len is an int.")
+      .def_prop_ro("payload_size",
+                   [](NonblockingFifo& q) { return respond(q.payload_size(), fifo_size); },
+                   "Total bytes of the items held: a Response whose get().size is an int.")
+      .def_prop_ro("disk_size",
+                   [](NonblockingFifo& q) { return respond(q.disk_size(), fifo_size); },
+                   "Bytes used by the queue's directory: a Response whose get().size is an int.")
+      .def_prop_ro("inflight_ops", &NonblockingFifo::inflight_ops,
+                   "Operations submitted whose result is not yet available.")
+      .def("close", [](NonblockingFifo& q) {
+             nb::gil_scoped_release release;
+             q.close();
+           },
+           "Completes pending operations and releases the queue.  Later calls raise "
+           "QueueClosedError.  Idempotent.")
+      .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
+      .def("__exit__", [](NonblockingFifo& q, nb::args) {
+        nb::gil_scoped_release release;
+        q.close();
+      });
+
+  nb::class_<BlockingFifo>(blocking, "PersistentQueueWithCapacity", kBlockingDoc)
+      .def("__init__",
+           [](BlockingFifo* self, nb::handle path, nb::handle max_elements, bool durable) {
+             const std::string p = path_from_python(path, "path");
+             const std::size_t max = count_from_python(max_elements, "max_elements");
+             nb::gil_scoped_release release;
+             new (self) BlockingFifo(p, max, options_from(durable));
+           },
+           nb::arg("path"), nb::arg("max_elements") = 1'000'000'000, nb::kw_only(),
+           nb::arg("durable") = false)
+      .def("push",
+           [](BlockingFifo& q, nb::handle items, bool no_gil) {
+             auto batch = items_from_python(items, "items");
+             maybe_without_gil(no_gil, [&] { q.push(std::move(batch)); });
+           },
+           nb::arg("items"), nb::arg("no_gil") = true,
+           "Adds items (a list of bytes-like objects) to the queue, atomically.\n\n"
+           "Raises\n------\nQueueFullError\n    If they would exceed max_elements; nothing "
+           "is written.\nTypeError\n    If items is not a list of bytes-like objects.")
+      .def("pop",
+           [](BlockingFifo& q, nb::handle max_elements, bool no_gil) {
+             const std::size_t n = count_from_python(max_elements, "max_elements");
+             auto items = maybe_without_gil(no_gil, [&] { return q.pop(n); });
+             return bytes_list(items);
+           },
+           nb::arg("max_elements") = 1, nb::arg("no_gil") = true,
+           "Removes and returns (a list of bytes) up to max_elements of the oldest items.")
+      .def_prop_ro("len", &BlockingFifo::len, nb::call_guard<nb::gil_scoped_release>(),
+                   "The number of items held.")
+      .def_prop_ro("is_empty", &BlockingFifo::is_empty, nb::call_guard<nb::gil_scoped_release>(),
+                   "True if the queue holds no item.")
+      .def_prop_ro("payload_size", &BlockingFifo::payload_size,
+                   nb::call_guard<nb::gil_scoped_release>(), "Total bytes of the items held.")
+      .def_prop_ro("disk_size", &BlockingFifo::disk_size,
+                   nb::call_guard<nb::gil_scoped_release>(),
+                   "Bytes used by the queue's directory.")
+      .def("close", &BlockingFifo::close, nb::call_guard<nb::gil_scoped_release>(),
+           "Releases the queue.  Later calls raise QueueClosedError.  Idempotent.")
+      .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
+      .def("__exit__", [](BlockingFifo& q, nb::args) {
+        nb::gil_scoped_release release;
+        q.close();
+      });
+}
+
+}  // namespace rocksq_py

@@ -1,0 +1,63 @@
+// The Python result objects of the two queues and the Response types that
+// produce them.  Both variant types are built by the library only.
+#ifndef ROCKSQ_BINDINGS_VARIANTS_HPP_
+#define ROCKSQ_BINDINGS_VARIANTS_HPP_
+
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+
+#include "response.hpp"
+
+namespace rocksq_py {
+
+namespace nb = nanobind;
+
+// Result of a PersistentQueueWithCapacity operation.
+struct ResponseVariant {
+  nb::object data = nb::none();  // pop: list[bytes]
+  nb::object len = nb::none();   // len: int
+  nb::object size = nb::none();  // payload_size, disk_size: int
+};
+
+// Result of an MpmcQueue operation.
+struct MpmcResponseVariant {
+  nb::object data = nb::none();           // next: (list[bytes], bool)
+  nb::object labels = nb::none();         // labels: list[str]
+  nb::object len = nb::none();            // len: int
+  nb::object removed_label = nb::none();  // remove_label: bool
+  nb::object size = nb::none();           // disk_size, payload_size: int
+};
+
+struct Response {
+  ResponseCore core;
+};
+struct MpmcResponse {
+  ResponseCore core;
+};
+
+// Binds a Response type (Response or MpmcResponse) whose get() returns
+// `variant_name` objects.
+template <typename R>
+void bind_response(nb::module_& m, const char* name, const char* variant_name) {
+  const std::string get_doc =
+      std::string("Waits for the result and returns it as a ") + variant_name +
+      ".\n\nThe GIL is released while waiting.  Every call returns the same object.\n\n"
+      "Parameters\n----------\ntimeout : float, optional\n    Seconds to wait at most; "
+      "None (the default) waits until the result is ready.\n\nRaises\n------\n"
+      "TimeoutError\n    If the result is not ready within timeout.\n"
+      "RuntimeError\n    If the operation failed (a rocksq.RocksqError subclass).";
+  nb::class_<R>(m, name,
+                "The future-like result of one queue operation.  Returned by the queue's "
+                "methods; there is no public constructor.")
+      .def("get", [](R& r, std::optional<double> timeout) { return r.core.get(timeout); },
+           nb::arg("timeout") = nb::none(), get_doc.c_str())
+      .def("try_get", [](R& r) { return r.core.try_get(); },
+           "Returns the result if it is ready, else None.\n\nRaises the operation's error "
+           "if it failed.")
+      .def_prop_ro("is_ready", [](R& r) { return r.core.is_ready(); },
+                   "True once the result (or the error) is available.");
+}
+
+}  // namespace rocksq_py
+
+#endif  // ROCKSQ_BINDINGS_VARIANTS_HPP_
