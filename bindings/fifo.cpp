@@ -104,15 +104,15 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
              nb::gil_scoped_release release;
              new (self) NonblockingFifo(p, max, inflight, options_from(durable));
            },
-           nb::arg("path"), nb::arg("max_elements") = 1'000'000'000,
-           nb::arg("max_inflight_ops") = 1000, nb::kw_only(), nb::arg("durable") = false)
+           nb::arg("path").none(), nb::arg("max_elements").none() = 1'000'000'000,
+           nb::arg("max_inflight_ops").none() = 1000, nb::kw_only(), nb::arg("durable") = false)
       .def("push",
            [](NonblockingFifo& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
              auto future = maybe_without_gil(no_gil, [&] { return q.push(std::move(batch)); });
              return respond(std::move(future), fifo_empty);
            },
-           nb::arg("items"), nb::arg("no_gil") = true,
+           nb::arg("items").none(), nb::arg("no_gil") = true,
            "Adds items (a list of bytes-like objects) to the queue, atomically.\n\n"
            "GIL: released while submitting when no_gil is True (the default).\n\n"
            "Returns\n-------\nResponse\n    get() returns once the items are stored; it "
@@ -124,7 +124,7 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
              auto future = maybe_without_gil(no_gil, [&] { return q.pop(n); });
              return respond(std::move(future), fifo_data);
            },
-           nb::arg("max_elements") = 1, nb::arg("no_gil") = true,
+           nb::arg("max_elements").none() = 1, nb::arg("no_gil") = true,
            "Removes and returns up to max_elements of the oldest items.\n\n"
            "Returns\n-------\nResponse\n    get().data is the list of bytes ([] if empty).")
       .def_prop_ro("len", [](NonblockingFifo& q) { return respond(q.len(), fifo_len); },
@@ -157,14 +157,14 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
              nb::gil_scoped_release release;
              new (self) BlockingFifo(p, max, options_from(durable));
            },
-           nb::arg("path"), nb::arg("max_elements") = 1'000'000'000, nb::kw_only(),
+           nb::arg("path").none(), nb::arg("max_elements").none() = 1'000'000'000, nb::kw_only(),
            nb::arg("durable") = false)
       .def("push",
            [](BlockingFifo& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
              maybe_without_gil(no_gil, [&] { q.push(std::move(batch)); });
            },
-           nb::arg("items"), nb::arg("no_gil") = true,
+           nb::arg("items").none(), nb::arg("no_gil") = true,
            "Adds items (a list of bytes-like objects) to the queue, atomically.\n\n"
            "Raises\n------\nQueueFullError\n    If they would exceed max_elements; nothing "
            "is written.\nTypeError\n    If items is not a list of bytes-like objects.")
@@ -174,7 +174,7 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
              auto items = maybe_without_gil(no_gil, [&] { return q.pop(n); });
              return bytes_list(items);
            },
-           nb::arg("max_elements") = 1, nb::arg("no_gil") = true,
+           nb::arg("max_elements").none() = 1, nb::arg("no_gil") = true,
            "Removes and returns (a list of bytes) up to max_elements of the oldest items.")
       .def_prop_ro("len", &BlockingFifo::len, nb::call_guard<nb::gil_scoped_release>(),
                    "The number of items held.")

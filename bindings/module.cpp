@@ -27,7 +27,7 @@ NB_MODULE(_rocksq, m) {
           nb::gil_scoped_release release;
           rocksq::remove_queue(p);
         },
-        nb::arg("path"),
+        nb::arg("path").none(),
         "Deletes the files of the closed PersistentQueueWithCapacity at path.\n\n"
         "Does nothing if path does not exist.\n\nRaises\n------\nAlreadyOpenError\n"
         "    If the queue is open.");
@@ -37,7 +37,7 @@ NB_MODULE(_rocksq, m) {
           nb::gil_scoped_release release;
           rocksq::remove_mpmc_queue(p);
         },
-        nb::arg("path"),
+        nb::arg("path").none(),
         "Deletes the files of the closed MpmcQueue at path.\n\n"
         "Does nothing if path does not exist.\n\nRaises\n------\nAlreadyOpenError\n"
         "    If the queue is open.");

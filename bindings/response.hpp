@@ -12,6 +12,9 @@
 
 #include <nanobind/nanobind.h>
 
+#include "rocksq/error.hpp"
+#include "rocksq/fork.hpp"
+
 namespace rocksq_py {
 
 namespace nb = nanobind;
@@ -68,6 +71,12 @@ class ResponseCore {
   // raises TimeoutError if the result is still pending then.
   nb::object get(std::optional<double> timeout) {
     if (cached_.is_valid()) return cached_;
+    if (fork_generation_ != rocksq::fork_generation() && !is_ready()) {
+      // The worker that would complete it exists in the parent only.
+      throw rocksq::ClosedError(
+          "rocksq: this operation was submitted before fork() and cannot complete in the "
+          "child process");
+    }
     bool ready = true;
     {
       nb::gil_scoped_release release;
@@ -96,6 +105,7 @@ class ResponseCore {
  private:
   std::unique_ptr<PendingResult> result_;
   nb::object cached_;
+  const std::uint64_t fork_generation_ = rocksq::fork_generation();
 };
 
 }  // namespace rocksq_py

@@ -9,4 +9,11 @@ cmake -S . -B build/cpp-tests -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROCKSQ_BUILD_T
 cmake --build build/cpp-tests -j "$jobs"
 ctest --test-dir build/cpp-tests --output-on-failure -j "$jobs"
 
+# The differential tests compare rocksq with the reference, rocksq 0.3.0 from
+# PyPI, run in its own virtualenv (they skip if it cannot be installed).
+if [ -z "${ROCKSQ_REFERENCE_PYTHON:-}" ]; then
+  ROCKSQ_REFERENCE_PYTHON=$(bash tools/ref-venv.sh)
+  export ROCKSQ_REFERENCE_PYTHON
+fi
+
 .venv/bin/python -m pytest -q "$@"

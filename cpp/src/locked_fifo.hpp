@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fifo_store.hpp"
+#include "fork_guard.hpp"
 #include "rocksq/error.hpp"
 
 namespace rocksq {
@@ -21,9 +22,12 @@ class LockedFifo {
       : path_(path), max_elements_(max_elements),
         store_(std::make_unique<FifoStore>(path, max_elements, options)) {}
 
+  ~LockedFifo() { close(); }
+
   // Runs fn(store) under the lock, then commits what it staged.
   template <typename Fn>
   auto run(const char* operation, Fn&& fn) {
+    fork_guard_.check("queue " + path_);  // before the lock: a parent thread may hold it
     std::lock_guard<std::mutex> lock(mutex_);
     if (!store_) throw ClosedError(std::string("rocksq: ") + operation + " failed for " + path_ + ": the queue is closed");
     if constexpr (std::is_void_v<decltype(fn(*store_))>) {
@@ -36,7 +40,13 @@ class LockedFifo {
     }
   }
 
+  // In a forked child, leaks the store: closing it there would write to the
+  // parent's database files behind the parent's back.
   void close() {
+    if (fork_guard_.forked()) {
+      static_cast<void>(store_.release());
+      return;
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     store_.reset();
   }
@@ -47,6 +57,7 @@ class LockedFifo {
  private:
   const std::string path_;
   const std::size_t max_elements_;
+  const ForkGuard fork_guard_;
   std::mutex mutex_;
   std::unique_ptr<FifoStore> store_;
 };

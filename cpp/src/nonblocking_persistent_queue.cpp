@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "fifo_store.hpp"
+#include "fork_guard.hpp"
 #include "rocksq/error.hpp"
 #include "worker.hpp"
 
@@ -76,6 +77,12 @@ class PersistentQueueWithCapacity::Impl {
 
   // The worker stops first: it is the only user of the store.
   void close() {
+    if (fork_guard_.forked()) {
+      // A forked child has no worker, and closing the database there would
+      // write to the parent's files behind its back: leak it on purpose.
+      static_cast<void>(store_.release());
+      return;
+    }
     std::lock_guard<std::mutex> lock(close_mutex_);
     worker_.stop();
     store_.reset();
@@ -128,6 +135,7 @@ class PersistentQueueWithCapacity::Impl {
   }
 
   const std::string path_;
+  const internal::ForkGuard fork_guard_;
   std::mutex close_mutex_;
   std::unique_ptr<internal::FifoStore> store_;
   internal::Worker<FifoOp> worker_;

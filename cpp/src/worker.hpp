@@ -21,12 +21,14 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "fork_guard.hpp"
 #include "rocksq/error.hpp"
 
 namespace rocksq {
@@ -52,7 +54,18 @@ class Worker {
     thread_ = std::thread([this] { run(); });
   }
 
-  ~Worker() { stop(); }
+  ~Worker() {
+    stop();
+    if (fork_guard_.forked()) {
+      // In a forked child, the parent's thread still counts as a waiter of
+      // the condition variables (destroying them would wait for it forever)
+      // and may have held the mutex: reuse their storage for fresh objects
+      // instead, so that destroying them is a no-op.
+      new (&work_) std::condition_variable();
+      new (&room_) std::condition_variable();
+      new (&mutex_) std::mutex();
+    }
+  }
 
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -60,6 +73,7 @@ class Worker {
   // Queues op, waiting while max_inflight operations are pending.  Throws
   // ClosedError once stop() has begun.
   void submit(Op&& op) {
+    fork_guard_.check(name_);  // before the lock: a parent thread may hold it
     std::unique_lock<std::mutex> lock(mutex_);
     if (inflight_ >= max_inflight_ && !stopping_) {
       ++room_waiters_;
@@ -80,8 +94,13 @@ class Worker {
   std::size_t max_inflight() const { return max_inflight_; }
 
   // Completes every pending operation, then joins the thread.  Idempotent;
-  // safe to call from several threads.
+  // safe to call from several threads.  In a forked child it only abandons
+  // the thread, which does not exist there.
   void stop() {
+    if (fork_guard_.forked()) {
+      abandon_thread_after_fork();
+      return;
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
@@ -137,6 +156,13 @@ class Worker {
     ops.clear();
   }
 
+  // The thread exists in the parent only: joining it would fail, and
+  // destroying a joinable std::thread terminates.  The handle is leaked on
+  // purpose (a few bytes, once per queue in a forked child).
+  void abandon_thread_after_fork() noexcept {
+    if (thread_.joinable()) static_cast<void>(new std::thread(std::move(thread_)));
+  }
+
   Clock::time_point safe_tick() noexcept {
     try {
       return tick_();
@@ -161,6 +187,7 @@ class Worker {
   bool sleeping_ = false;
   bool stopping_ = false;
 
+  const ForkGuard fork_guard_;
   std::mutex join_mutex_;
   std::thread thread_;
 };
