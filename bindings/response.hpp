@@ -92,9 +92,13 @@ class ResponseCore {
       PyErr_SetString(PyExc_TimeoutError, "rocksq: the operation did not complete in time");
       throw nb::python_error();
     }
+    // Another thread may have converted the result while this one waited
+    // (or while the conversion below let it run): every get() returns the
+    // first object made.
+    if (cached_.is_valid()) return cached_;
     nb::object value = result_->to_python();  // raises the operation's error
-    cached_ = value;
-    return value;
+    if (!cached_.is_valid()) cached_ = value;
+    return cached_;
   }
 
   nb::object try_get() {

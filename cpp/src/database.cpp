@@ -85,10 +85,14 @@ rocksdb::Options database_options() {
   return options;
 }
 
+// Only a lock held elsewhere: "While lock file: ...: Resource temporarily
+// unavailable" (another process) or "lock hold by current process".  Other
+// failures on the LOCK file (e.g. "while open a file for lock: ...: Is a
+// directory") are not AlreadyOpenError.
 bool is_lock_error(const rocksdb::Status& status) {
   const std::string text = status.ToString();
-  return status.IsIOError() &&
-         (text.find("LOCK") != std::string::npos || text.find("lock") != std::string::npos);
+  return status.IsIOError() && (text.find("While lock file") != std::string::npos ||
+                                text.find("lock hold by current process") != std::string::npos);
 }
 
 }  // namespace

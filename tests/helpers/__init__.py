@@ -1,0 +1,1 @@
+"""Shared test helpers: flavour adapters and child-process scripts."""
