@@ -7,6 +7,7 @@
 #include <nanobind/nanobind.h>
 
 #include "bindings.hpp"
+#include "gil.hpp"
 #include "convert.hpp"
 #include "rocksq/nonblocking/persistent_queue.hpp"
 #include "rocksq/persistent_queue.hpp"
@@ -23,7 +24,7 @@ using BlockingFifo = rocksq::PersistentQueueWithCapacity;
 template <typename Fn>
 auto maybe_without_gil(bool no_gil, Fn&& fn) {
   if (no_gil) {
-    nb::gil_scoped_release release;
+    GilRelease release;
     return fn();
   }
   return fn();
@@ -101,7 +102,7 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
              const std::size_t max = count_from_python(max_elements, "max_elements");
              const std::size_t inflight = count_from_python(max_inflight_ops, "max_inflight_ops");
              if (inflight == 0) throw std::invalid_argument("max_inflight_ops must be >= 1, got 0");
-             nb::gil_scoped_release release;
+             GilRelease release;
              new (self) NonblockingFifo(p, max, inflight, options_from(durable));
            },
            nb::arg("path").none(), nb::arg("max_elements").none() = 1'000'000'000,
@@ -138,14 +139,14 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
       .def_prop_ro("inflight_ops", &NonblockingFifo::inflight_ops,
                    "Operations submitted whose result is not yet available.")
       .def("close", [](NonblockingFifo& q) {
-             nb::gil_scoped_release release;
+             GilRelease release;
              q.close();
            },
            "Completes pending operations and releases the queue.  Later calls raise "
            "QueueClosedError.  Idempotent.")
       .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
       .def("__exit__", [](NonblockingFifo& q, nb::args) {
-        nb::gil_scoped_release release;
+        GilRelease release;
         q.close();
       });
 
@@ -154,7 +155,7 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
            [](BlockingFifo* self, nb::handle path, nb::handle max_elements, bool durable) {
              const std::string p = path_from_python(path, "path");
              const std::size_t max = count_from_python(max_elements, "max_elements");
-             nb::gil_scoped_release release;
+             GilRelease release;
              new (self) BlockingFifo(p, max, options_from(durable));
            },
            nb::arg("path").none(), nb::arg("max_elements").none() = 1'000'000'000, nb::kw_only(),
@@ -176,20 +177,20 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
            },
            nb::arg("max_elements").none() = 1, nb::arg("no_gil") = true,
            "Removes and returns (a list of bytes) up to max_elements of the oldest items.")
-      .def_prop_ro("len", &BlockingFifo::len, nb::call_guard<nb::gil_scoped_release>(),
+      .def_prop_ro("len", &BlockingFifo::len, nb::call_guard<GilRelease>(),
                    "The number of items held.")
-      .def_prop_ro("is_empty", &BlockingFifo::is_empty, nb::call_guard<nb::gil_scoped_release>(),
+      .def_prop_ro("is_empty", &BlockingFifo::is_empty, nb::call_guard<GilRelease>(),
                    "True if the queue holds no item.")
       .def_prop_ro("payload_size", &BlockingFifo::payload_size,
-                   nb::call_guard<nb::gil_scoped_release>(), "Total bytes of the items held.")
+                   nb::call_guard<GilRelease>(), "Total bytes of the items held.")
       .def_prop_ro("disk_size", &BlockingFifo::disk_size,
-                   nb::call_guard<nb::gil_scoped_release>(),
+                   nb::call_guard<GilRelease>(),
                    "Bytes used by the queue's directory.")
-      .def("close", &BlockingFifo::close, nb::call_guard<nb::gil_scoped_release>(),
+      .def("close", &BlockingFifo::close, nb::call_guard<GilRelease>(),
            "Releases the queue.  Later calls raise QueueClosedError.  Idempotent.")
       .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
       .def("__exit__", [](BlockingFifo& q, nb::args) {
-        nb::gil_scoped_release release;
+        GilRelease release;
         q.close();
       });
 }

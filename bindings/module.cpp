@@ -3,6 +3,7 @@
 #include <nanobind/stl/string.h>
 
 #include "bindings.hpp"
+#include "gil.hpp"
 #include "rocksq/remove.hpp"
 #include "rocksq/start_position.hpp"
 #include "rocksq/version.hpp"
@@ -24,7 +25,7 @@ NB_MODULE(_rocksq, m) {
   m.def("remove_queue",
         [](nb::handle path) {
           const std::string p = rocksq_py::path_from_python(path, "path");
-          nb::gil_scoped_release release;
+          rocksq_py::GilRelease release;
           rocksq::remove_queue(p);
         },
         nb::arg("path").none(),
@@ -34,7 +35,7 @@ NB_MODULE(_rocksq, m) {
   m.def("remove_mpmc_queue",
         [](nb::handle path) {
           const std::string p = rocksq_py::path_from_python(path, "path");
-          nb::gil_scoped_release release;
+          rocksq_py::GilRelease release;
           rocksq::remove_mpmc_queue(p);
         },
         nb::arg("path").none(),

@@ -12,6 +12,7 @@
 
 #include <nanobind/nanobind.h>
 
+#include "gil.hpp"
 #include "rocksq/error.hpp"
 #include "rocksq/fork.hpp"
 
@@ -79,7 +80,7 @@ class ResponseCore {
     }
     bool ready = true;
     {
-      nb::gil_scoped_release release;
+      GilRelease release;
       if (!timeout) {
         result_->wait();
       } else {

@@ -271,6 +271,7 @@ def test_open_failures_raise_runtime_error_with_the_reason(Fifo, tmp_path):
     # Its LOCK file is a directory: not "already open", but RocksDB's reason.
     locked = tmp_path / "locked"
     (locked / "LOCK").mkdir(parents=True)
+    (locked / "CURRENT").write_bytes(b"")
     with pytest.raises(RuntimeError, match="Is a directory") as info:
         Fifo(str(locked))
     assert not isinstance(info.value, rocksq.AlreadyOpenError)

@@ -70,6 +70,10 @@ rocksdb::Options database_options() {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.paranoid_checks = true;
+  // A kill -9 can only cut the last record of the write-ahead log short;
+  // damage anywhere else must be reported, not skipped: the default
+  // (kPointInTimeRecovery) silently drops every write after it.
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   options.compression = best_compression();
   // Queue data is written once and deleted soon: small memtables flushed
   // often keep memory and the write-ahead log small.
@@ -93,6 +97,15 @@ bool is_lock_error(const rocksdb::Status& status) {
   const std::string text = status.ToString();
   return status.IsIOError() && (text.find("While lock file") != std::string::npos ||
                                 text.find("lock hold by current process") != std::string::npos);
+}
+
+// True if path holds RocksDB table files, i.e. data that was flushed.
+bool holds_table_files(const std::string& path) {
+  std::error_code ec;
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".sst") return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -125,6 +138,14 @@ Database::Database(const std::string& path, QueueKind kind, const Options& optio
     if (ec) {
       throw Error("rocksq: cannot create the directory " + path + ": " + ec.message());
     }
+    // Without CURRENT RocksDB would start an empty database beside whatever
+    // is there: refuse a directory holding files but no CURRENT.
+    if (!fs::exists(fs::path(path) / "CURRENT", ec) && !fs::is_empty(path, ec) && !ec) {
+      throw CorruptionError("rocksq: cannot open " + path +
+                            ": the directory holds files but no CURRENT file: it is not a "
+                            "queue, or a damaged one");
+    }
+    const bool had_tables = holds_table_files(path);
     rocksdb::DB* raw = nullptr;
     check(rocksdb::DB::Open(database_options(), path, &raw), path, "open");
     db_.reset(raw);
@@ -136,6 +157,11 @@ Database::Database(const std::string& path, QueueKind kind, const Options& optio
         throw Error("rocksq: cannot open " + path + " as a " + kind_name(kind) +
                     " queue: it holds a " + stored + " queue");
       }
+    } else if (had_tables) {
+      // Table files but no kind key: the MANIFEST that listed them was cut
+      // short (RocksDB takes that for a crash): the queue's data is lost.
+      throw CorruptionError("rocksq: open failed for " + path +
+                            ": the database lost its queue metadata (damaged MANIFEST?)");
     } else {
       rocksdb::WriteBatch batch;
       batch.Put(rocksdb::Slice(kKindKey.data(), kKindKey.size()), kind_name(kind));
