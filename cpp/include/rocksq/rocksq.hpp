@@ -8,6 +8,7 @@
 #define ROCKSQ_ROCKSQ_HPP_
 
 #include "rocksq/error.hpp"
+#include "rocksq/inspect.hpp"
 #include "rocksq/nonblocking/persistent_queue.hpp"
 #include "rocksq/options.hpp"
 #include "rocksq/persistent_queue.hpp"
