@@ -1,0 +1,178 @@
+"""The rocksq command line tool (rocksq info / rocksq peek), run in subprocesses."""
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import rocksq
+from rocksq import blocking
+
+
+def run_cli(*args, check=True):
+    """Runs `python -m rocksq ARGS`; returns the CompletedProcess."""
+    result = subprocess.run(
+        [sys.executable, "-m", "rocksq", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def cli_json(*args):
+    return json.loads(run_cli(*args, "--json").stdout)
+
+
+def make_fifo(path, pushes, pops=0):
+    with blocking.PersistentQueueWithCapacity(path) as q:
+        for items in pushes:
+            q.push(items)
+        if pops:
+            q.pop(pops)
+
+
+def test_info_fifo_text_and_json(qpath):
+    make_fifo(qpath, [[b"a", b"bb", b"ccc"]], pops=1)
+    text = run_cli("info", qpath).stdout
+    assert "kind:         fifo" in text
+    assert "len:          2" in text
+    assert "payload_size: 5 B" in text
+    info = cli_json("info", qpath)
+    assert info["kind"] == "fifo"
+    assert info["len"] == 2
+    assert info["payload_size"] == 5
+    assert info["disk_size"] > 0
+    assert info["path"] == qpath
+    assert "labels" not in info
+
+
+def test_peek_does_not_consume_and_crosses_segments(qpath):
+    # Three pushes make three segments; popping 2 leaves the head mid-segment.
+    make_fifo(qpath, [[b"1", b"2", b"3"], [b"4"], [b"5", b"6"]], pops=2)
+    items = cli_json("peek", qpath, "-n", 3)["items"]
+    assert [i["text"] for i in items] == ["3", "4", "5"]
+    assert [i["size"] for i in items] == [1, 1, 1]
+    assert [i["text"] for i in cli_json("peek", qpath, "-n", 100)["items"]] == ["3", "4", "5", "6"]
+    assert cli_json("peek", qpath, "-n", 0)["items"] == []
+    assert run_cli("peek", qpath, "-n", 1).stdout.splitlines() == ["0  b'3'"]
+    with blocking.PersistentQueueWithCapacity(qpath) as q:
+        assert q.pop(10) == [b"3", b"4", b"5", b"6"]
+
+
+def test_peek_binary_and_long_items(qpath):
+    long_item = bytes(range(256)) * 4
+    make_fifo(qpath, [[b"\xff\x00", long_item]])
+    items = cli_json("peek", qpath)["items"]
+    assert items[0]["text"] is None
+    assert [base64.b64decode(i["base64"]) for i in items] == [b"\xff\x00", long_item]
+    text = run_cli("peek", qpath).stdout
+    assert "(1024 bytes)" in text and len(text) < 600
+
+
+def test_empty_queue(qpath):
+    make_fifo(qpath, [])
+    assert cli_json("info", qpath)["len"] == 0
+    assert cli_json("peek", qpath)["items"] == []
+    assert "(no items)" in run_cli("peek", qpath).stdout
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys
+    from rocksq.blocking import PersistentQueueWithCapacity
+    q = PersistentQueueWithCapacity(sys.argv[1])
+    for line in sys.stdin:
+        command, _, arg = line.strip().partition(" ")
+        if command == "push":
+            q.push([x.encode() for x in arg.split(",")])
+        elif command == "pop":
+            q.pop(int(arg))
+        print("done", flush=True)
+    q.close()
+    """
+)
+
+
+@pytest.fixture
+def holder(qpath):
+    """A process that keeps the queue at qpath open and runs commands sent to it."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, qpath],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+    def send(command):
+        proc.stdin.write(command + "\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "done"
+
+    yield send
+    proc.stdin.close()
+    assert proc.wait(timeout=30) == 0
+
+
+def test_works_while_another_process_has_the_queue_open(qpath, holder):
+    holder("push a,b,c,d")
+    # The queue really is held: opening it for writing here fails.
+    with pytest.raises(rocksq.AlreadyOpenError):
+        blocking.PersistentQueueWithCapacity(qpath)
+    assert cli_json("info", qpath)["len"] == 4
+    assert [i["text"] for i in cli_json("peek", qpath, "-n", 2)["items"]] == ["a", "b"]
+    holder("pop 3")
+    holder("push e")
+    # Each run sees every write acknowledged before it started.
+    info = cli_json("info", qpath)
+    assert (info["len"], info["payload_size"]) == (2, 2)
+    assert [i["text"] for i in cli_json("peek", qpath)["items"]] == ["d", "e"]
+    # Inspection took no lock and changed nothing: the holder goes on.
+    holder("pop 1")
+    assert [i["text"] for i in cli_json("peek", qpath)["items"]] == ["e"]
+
+
+def test_errors_exit_nonzero_with_a_message(qpath, tmp_path):
+    missing = run_cli("info", tmp_path / "missing", check=False)
+    assert missing.returncode == 1
+    assert "missing" in missing.stderr and "no queue there" in missing.stderr
+    make_fifo(qpath, [[b"x"]])
+    labelled = run_cli("peek", qpath, "--label", "reader", check=False)
+    assert labelled.returncode == 1 and "no labels" in labelled.stderr
+    negative = run_cli("peek", qpath, "-n", -1, check=False)
+    assert negative.returncode == 2 and "-n" in negative.stderr
+    usage = run_cli(check=False)
+    assert usage.returncode == 2
+
+
+def test_console_script(qpath):
+    script = Path(sys.executable).parent / "rocksq"
+    if not script.exists():
+        pytest.skip("rocksq is not installed as a console script beside this interpreter")
+    make_fifo(qpath, [[b"x"]])
+    result = subprocess.run(
+        [str(script), "info", qpath, "--json"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["len"] == 1
+    version = subprocess.run([str(script), "--version"], capture_output=True, text=True)
+    assert version.stdout.strip() == f"rocksq {rocksq.__version__}"
+
+
+def test_inspect_functions(qpath):
+    make_fifo(qpath, [[b"a", b"b"]])
+    from rocksq._rocksq import _inspect, _peek
+
+    assert _inspect(os.fspath(Path(qpath)))["len"] == 2
+    assert _peek(Path(qpath), 1) == [b"a"]
+    with pytest.raises(TypeError):
+        _peek(qpath, "1")
+    with pytest.raises(ValueError):
+        _peek(qpath, -1)
