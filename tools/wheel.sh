@@ -72,3 +72,6 @@ with PersistentQueueWithCapacity(os.path.join(os.getcwd(), "q")) as q:
     assert q.pop(max_elements=5) == [b"c"]
 print("wheel: push/pop ok with rocksq", rocksq.__version__, "from", os.path.dirname(rocksq.__file__))
 EOF
+"$root/$venv/bin/rocksq" info q --json | grep -q '"len": 0' ||
+  { echo "wheel: the installed rocksq command failed" >&2; exit 1; }
+echo "wheel: ok"

@@ -237,11 +237,16 @@ struct MpmcView {
   std::map<std::string, Cursor> labels;
 };
 
+bool decode_index(const rocksdb::Slice& value, IndexEntry* e) {
+  return decode_all(std::string_view(value.data(), value.size()), &e->time_ms, &e->count,
+                    &e->first_index, &e->bytes_before) &&
+         e->count > 0;
+}
+
 IndexEntry read_index(const Snapshot& snapshot, std::uint64_t seq) {
   std::string value;
   IndexEntry e;
-  if (!snapshot.get(numbered_key(kIndexPrefix, seq), &value) ||
-      !decode_all(value, &e.time_ms, &e.count, &e.first_index, &e.bytes_before) || e.count == 0) {
+  if (!snapshot.get(numbered_key(kIndexPrefix, seq), &value) || !decode_index(value, &e)) {
     snapshot.corrupt("the index entry of segment " + std::to_string(seq) +
                      " is missing or damaged");
   }
@@ -269,10 +274,23 @@ MpmcView read_mpmc(const Snapshot& snapshot) {
   }
   // Expired segments the queue has not deleted yet are skipped, as a read
   // would (insertion times never decrease, so they are a prefix).
-  const std::uint64_t now = now_ms();
-  for (v.live_seq = m.head_seq; v.live_seq < m.tail_seq; ++v.live_seq) {
-    v.live = read_index(snapshot, v.live_seq);
-    if (!v.ttl || v.live.time_ms + ttl_seconds * 1000 > now) break;
+  v.live_seq = m.tail_seq;
+  if (m.head_seq < m.tail_seq) {
+    const std::uint64_t now = now_ms();
+    const Range index(snapshot, numbered_key(kIndexPrefix, m.head_seq),
+                      numbered_key(kIndexPrefix, m.tail_seq));
+    for (std::uint64_t seq = m.head_seq; seq < m.tail_seq; ++seq, index->Next()) {
+      if (!index->Valid() || index->key() != rocksdb::Slice(numbered_key(kIndexPrefix, seq)) ||
+          !decode_index(index->value(), &v.live)) {
+        snapshot.check(index->status());
+        snapshot.corrupt("the index entry of segment " + std::to_string(seq) +
+                         " is missing or damaged");
+      }
+      if (!v.ttl || v.live.time_ms + ttl_seconds * 1000 > now) {
+        v.live_seq = seq;
+        break;
+      }
+    }
   }
   const Range it(snapshot, std::string(1, kLabelPrefix), std::string(1, kLabelPrefix + 1));
   for (; it->Valid(); it->Next()) {
