@@ -210,8 +210,8 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              nb::gil_scoped_release release;
              new (self) NonblockingMpmc(p, t, inflight, options_from(durable));
            },
-           nb::arg("path").none(), nb::arg("ttl").none(), nb::arg("max_inflight_ops").none() = 1000, nb::kw_only(),
-           nb::arg("durable") = false)
+           nb::arg("path").none(), nb::arg("ttl").none(),
+           nb::arg("max_inflight_ops").none() = 1000, nb::kw_only(), nb::arg("durable") = false)
       .def("add",
            [](NonblockingMpmc& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
@@ -226,11 +226,12 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              std::string l = label_from_python(label, "label");
              const rocksq::StartPosition start = start_position_from_python(start_position);
              const std::size_t n = count_from_python(max_elements, "max_elements");
-             auto future = maybe_without_gil(no_gil, [&] { return q.next(std::move(l), start, n); });
+             auto future =
+                 maybe_without_gil(no_gil, [&] { return q.next(std::move(l), start, n); });
              return respond(std::move(future), mpmc_data);
            },
-           nb::arg("label").none(), nb::arg("start_position").none(), nb::arg("max_elements").none() = 1,
-           nb::arg("no_gil") = true,
+           nb::arg("label").none(), nb::arg("start_position").none(),
+           nb::arg("max_elements").none() = 1, nb::arg("no_gil") = true,
            kNonblockingNextDoc.c_str())
       .def_prop_ro("labels", [](NonblockingMpmc& q) { return respond(q.labels(), mpmc_labels); },
                    "The consumer labels: an MpmcResponse whose get().labels is a sorted "
@@ -291,11 +292,12 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              const std::string l = label_from_python(label, "label");
              const rocksq::StartPosition start = start_position_from_python(start_position);
              const std::size_t n = count_from_python(max_elements, "max_elements");
-             const rocksq::NextResult read = maybe_without_gil(no_gil, [&] { return q.next(l, start, n); });
+             const rocksq::NextResult read =
+                 maybe_without_gil(no_gil, [&] { return q.next(l, start, n); });
              return next_tuple(read);
            },
-           nb::arg("label").none(), nb::arg("start_position").none(), nb::arg("max_elements").none() = 1,
-           nb::arg("no_gil") = true,
+           nb::arg("label").none(), nb::arg("start_position").none(),
+           nb::arg("max_elements").none() = 1, nb::arg("no_gil") = true,
            kBlockingNextDoc.c_str())
       .def("remove_label",
            [](BlockingMpmc& q, nb::handle label, bool no_gil) {

@@ -31,7 +31,8 @@ def random_ops(rng, count):
     for _ in range(count):
         r = rng.random()
         if r < 0.3:
-            batch = [rng.randbytes(rng.randrange(0, 6)).hex() for _ in range(rng.choice([0, 1, 1, 2, 3, 7]))]
+            size = rng.choice([0, 1, 1, 2, 3, 7])
+            batch = [rng.randbytes(rng.randrange(0, 6)).hex() for _ in range(size)]
             ops.append(["add", batch])
         elif r < 0.75:
             ops.append(["next", rng.choice(LABELS), rng.choice(["oldest", "newest"]),

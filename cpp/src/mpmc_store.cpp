@@ -30,10 +30,13 @@ std::size_t cache_cost(const Segment& segment) {
   return static_cast<std::size_t>(segment.bytes) + segment.items.size() * kItemOverhead;
 }
 
-std::uint64_t now_ms() {
+// Wall-clock milliseconds (insertion times must survive restarts), rounded
+// down for "now" and up for insertion times: nothing expires early.
+std::uint64_t now_ms(bool round_up = false) {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count();
-  return ms > 0 ? static_cast<std::uint64_t>(ms) : 0;
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
+  if (us <= 0) return 0;
+  return (static_cast<std::uint64_t>(us) + (round_up ? 999 : 0)) / 1000;
 }
 
 std::string label_key(const std::string& label) {
@@ -134,7 +137,7 @@ MpmcStore::IndexEntry MpmcStore::read_index(std::uint64_t seq) const {
 void MpmcStore::add(std::vector<std::string>&& items) {
   if (items.empty()) return;
   // Never earlier than the newest element: expired elements stay a prefix.
-  const std::uint64_t time_ms = std::max(last_time_ms_, now_ms());
+  const std::uint64_t time_ms = std::max(last_time_ms_, now_ms(true));
   const bool was_empty = head_seq_ == tail_seq_;
   std::string value;
   std::string index_value;
@@ -268,8 +271,8 @@ NextResult MpmcStore::next(const std::string& label, StartPosition start_positio
     const std::size_t offset = static_cast<std::size_t>(cursor.offset);
     const std::size_t take = std::min(max_items - result.items.size(), size - offset);
     // Segments are shared by every label: copy, never move.
-    result.items.insert(result.items.end(), seg->items.begin() + static_cast<std::ptrdiff_t>(offset),
-                        seg->items.begin() + static_cast<std::ptrdiff_t>(offset + take));
+    const auto first = seg->items.begin() + static_cast<std::ptrdiff_t>(offset);
+    result.items.insert(result.items.end(), first, first + static_cast<std::ptrdiff_t>(take));
     cursor.offset += take;
     if (cursor.offset == size) cursor = Cursor{cursor.seq + 1, 0};
   }
