@@ -1,5 +1,6 @@
 """TTL behaviour of the MPMC log: short TTLs, polled with a deadline."""
 
+import os
 import time
 
 import pytest
@@ -107,3 +108,13 @@ def test_insertion_time_survives_reopen_and_new_ttl_applies(qpath):
         assert nb_len(q) == 0
         assert q.next("l", Oldest).get().data == ([], False)
         assert q.next("m", Oldest).get().data == ([], False)
+
+
+def test_disk_space_of_expired_elements_is_reclaimed(qpath):
+    with nonblocking.MpmcQueue(qpath, 1) as q:
+        q.add([os.urandom(1000) for _ in range(20_000)]).get()  # incompressible
+        full = q.disk_size.get().size
+        assert full > 20_000_000
+        poll(lambda: nb_len(q) == 0)
+        # Compaction runs in the background, without any call.
+        poll(lambda: q.disk_size.get().size < full // 4)

@@ -75,6 +75,7 @@ class LockedMpmc {
     try {
       store_->expire();
       store_->commit();
+      store_->reclaim_space();
     } catch (...) {
       store_->rollback();
       throw;

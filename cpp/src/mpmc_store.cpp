@@ -23,6 +23,9 @@ constexpr std::uint64_t kMetaFormat = 1;
 // Expiring more segments than this at once writes two range deletions
 // instead of one tombstone per key: few range tombstones keep reads fast.
 constexpr std::uint64_t kPointDeleteLimit = 1024;
+// Expired payload worth compacting away, and how often at most.
+constexpr std::uint64_t kReclaimBytes = std::uint64_t{1} << 20;
+constexpr auto kReclaimInterval = std::chrono::seconds(10);
 // Per-item bookkeeping counted against the memory budget.
 constexpr std::size_t kItemOverhead = sizeof(std::string);
 
@@ -65,7 +68,8 @@ MpmcStore::MpmcStore(const std::string& path, std::chrono::seconds ttl, const Op
     : db_(path, QueueKind::kMpmc, options),
       ttl_(checked_ttl(ttl)),
       ttl_ms_(static_cast<std::uint64_t>(ttl.count()) * 1000),
-      cache_budget_(options.memory_cache_bytes) {
+      cache_budget_(options.memory_cache_bytes),
+      reclaimer_(db_.db()) {
   load_meta();
   load_labels();
 }
@@ -212,6 +216,7 @@ void MpmcStore::expire() {
     batch_.DeleteRange(numbered_key(kSegmentPrefix, head_seq_), numbered_key(kSegmentPrefix, hi));
     batch_.DeleteRange(numbered_key(kIndexPrefix, head_seq_), numbered_key(kIndexPrefix, hi));
   }
+  const std::uint64_t old_bytes_before = head_bytes_before_;
   if (hi == tail_seq_) {
     head_index_ = next_index_;
     head_bytes_before_ = added_bytes_;
@@ -225,6 +230,7 @@ void MpmcStore::expire() {
     it = staged_segments_.erase(it);
   }
   cache_drop_below(hi);
+  unreclaimed_bytes_ += head_bytes_before_ - old_bytes_before;
   head_seq_ = hi;
   staged_ = true;
   stage_meta();
@@ -240,6 +246,16 @@ MpmcStore::SteadyClock::time_point MpmcStore::expiry_due() const {
   // Far-away deadlines are re-examined later anyway.
   constexpr std::uint64_t kLongest = std::uint64_t{1} << 40;
   return steady_now + std::chrono::milliseconds(std::min(wait_ms, kLongest));
+}
+
+void MpmcStore::reclaim_space() {
+  if (unreclaimed_bytes_ < kReclaimBytes || staged_) return;
+  const auto now = SteadyClock::now();
+  if (last_reclaim_ != SteadyClock::time_point{} && now < last_reclaim_ + kReclaimInterval) return;
+  last_reclaim_ = now;
+  unreclaimed_bytes_ = 0;
+  reclaimer_.request({{std::string(1, kSegmentPrefix), numbered_key(kSegmentPrefix, head_seq_)},
+                      {std::string(1, kIndexPrefix), numbered_key(kIndexPrefix, head_seq_)}});
 }
 
 NextResult MpmcStore::next(const std::string& label, StartPosition start_position,

@@ -34,6 +34,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "database.hpp"
+#include "reclaimer.hpp"
 #include "rocksq/mpmc_queue.hpp"
 #include "rocksq/options.hpp"
 #include "rocksq/start_position.hpp"
@@ -73,6 +74,9 @@ class MpmcStore {
   void expire();
   // When the oldest element held expires (time_point::max() if none).
   SteadyClock::time_point expiry_due() const;
+  // Housekeeping, off the hot path: once enough has expired (and at most
+  // every few seconds), compacts the deleted ranges in the background.
+  void reclaim_space();
 
   // Writes everything staged since the last commit.  On failure, discards it
   // and throws.
@@ -142,6 +146,10 @@ class MpmcStore {
   rocksdb::WriteBatch batch_;
   bool staged_ = false;
   bool meta_dirty_ = false;
+
+  std::uint64_t unreclaimed_bytes_ = 0;  // payload expired since the last reclaim
+  SteadyClock::time_point last_reclaim_{};
+  Reclaimer reclaimer_;  // after db_: stopped before the database closes
 };
 
 }  // namespace internal

@@ -141,6 +141,7 @@ class MpmcQueue::Impl {
     try {
       store_->expire();
       store_->commit();
+      store_->reclaim_space();
     } catch (...) {
       store_->rollback();
       throw;
