@@ -7,11 +7,14 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
@@ -24,17 +27,23 @@ class Reclaimer {
   using Range = std::pair<std::string, std::string>;  // [begin, end)
 
   // db must outlive the Reclaimer.
-  explicit Reclaimer(rocksdb::DB* db) : db_(db), thread_([this] { run(); }) {}
+  explicit Reclaimer(rocksdb::DB* db)
+      : db_(db), owner_(::getpid()), thread_(std::make_unique<std::thread>([this] { run(); })) {}
 
   // Cancels a running compaction and joins the thread.
   ~Reclaimer() {
+    if (::getpid() != owner_) {
+      // A forked child has no such thread: it can neither join nor destroy it.
+      static_cast<void>(thread_.release());
+      return;
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
     }
     canceled_.store(true);
     wake_.notify_one();
-    thread_.join();
+    thread_->join();
   }
 
   Reclaimer(const Reclaimer&) = delete;
@@ -77,7 +86,8 @@ class Reclaimer {
   std::vector<Range> pending_;
   bool stopping_ = false;
   std::atomic<bool> canceled_{false};
-  std::thread thread_;  // last: starts once the rest is ready
+  const pid_t owner_;
+  std::unique_ptr<std::thread> thread_;  // last: starts once the rest is ready
 };
 
 }  // namespace internal
