@@ -211,7 +211,9 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              new (self) NonblockingMpmc(p, t, inflight, options_from(durable));
            },
            nb::arg("path").none(), nb::arg("ttl").none(),
-           nb::arg("max_inflight_ops").none() = 1000, nb::kw_only(), nb::arg("durable") = false)
+           nb::arg("max_inflight_ops").none() = 1000, nb::kw_only(), nb::arg("durable") = false,
+           nb::sig("def __init__(self, path: str | os.PathLike[str], ttl: int, "
+                   "max_inflight_ops: int = 1000, *, durable: bool = False) -> None"))
       .def("add",
            [](NonblockingMpmc& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
@@ -219,6 +221,7 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              return respond(std::move(future), mpmc_empty);
            },
            nb::arg("items").none(), nb::arg("no_gil") = true,
+           nb::sig("def add(self, items: list[bytes], no_gil: bool = True) -> MpmcResponse"),
            kNonblockingAddDoc.c_str())
       .def("next",
            [](NonblockingMpmc& q, nb::handle label, nb::handle start_position,
@@ -232,6 +235,8 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
            },
            nb::arg("label").none(), nb::arg("start_position").none(),
            nb::arg("max_elements").none() = 1, nb::arg("no_gil") = true,
+           nb::sig("def next(self, label: str, start_position: rocksq.StartPosition, "
+                   "max_elements: int = 1, no_gil: bool = True) -> MpmcResponse"),
            kNonblockingNextDoc.c_str())
       .def_prop_ro("labels", [](NonblockingMpmc& q) { return respond(q.labels(), mpmc_labels); },
                    "The consumer labels: an MpmcResponse whose get().labels is a sorted "
@@ -243,6 +248,7 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              return respond(std::move(future), mpmc_removed);
            },
            nb::arg("label").none(), nb::arg("no_gil") = true,
+           nb::sig("def remove_label(self, label: str, no_gil: bool = True) -> MpmcResponse"),
            "Forgets label and its cursor; if it reads again it starts afresh.\n\n"
            "Returns\n-------\nMpmcResponse\n    get().removed_label is True if the label "
            "existed.")
@@ -279,13 +285,16 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              nb::gil_scoped_release release;
              new (self) BlockingMpmc(p, t, options_from(durable));
            },
-           nb::arg("path").none(), nb::arg("ttl").none(), nb::kw_only(), nb::arg("durable") = false)
+           nb::arg("path").none(), nb::arg("ttl").none(), nb::kw_only(), nb::arg("durable") = false,
+           nb::sig("def __init__(self, path: str | os.PathLike[str], ttl: int, *, "
+                   "durable: bool = False) -> None"))
       .def("add",
            [](BlockingMpmc& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
              maybe_without_gil(no_gil, [&] { q.add(std::move(batch)); });
            },
-           nb::arg("items").none(), nb::arg("no_gil") = true, kAddDoc)
+           nb::arg("items").none(), nb::arg("no_gil") = true,
+           nb::sig("def add(self, items: list[bytes], no_gil: bool = True) -> None"), kAddDoc)
       .def("next",
            [](BlockingMpmc& q, nb::handle label, nb::handle start_position,
               nb::handle max_elements, bool no_gil) {
@@ -298,6 +307,8 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
            },
            nb::arg("label").none(), nb::arg("start_position").none(),
            nb::arg("max_elements").none() = 1, nb::arg("no_gil") = true,
+           nb::sig("def next(self, label: str, start_position: rocksq.StartPosition, "
+                   "max_elements: int = 1, no_gil: bool = True) -> tuple[list[bytes], bool]"),
            kBlockingNextDoc.c_str())
       .def("remove_label",
            [](BlockingMpmc& q, nb::handle label, bool no_gil) {
@@ -305,6 +316,7 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              return maybe_without_gil(no_gil, [&] { return q.remove_label(l); });
            },
            nb::arg("label").none(), nb::arg("no_gil") = true,
+           nb::sig("def remove_label(self, label: str, no_gil: bool = True) -> bool"),
            "Forgets label and its cursor; returns True if it existed.")
       .def_prop_ro("labels",
                    [](BlockingMpmc& q) {
