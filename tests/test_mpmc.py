@@ -324,3 +324,17 @@ def test_concurrent_producers_and_consumers(q):
     for t in range(4):  # each producer's items in its order
         mine = [x for x in first if x.startswith(b"%d:" % t)]
         assert mine == [b"%d:%d" % (t, i) for i in range(per_thread)]
+
+
+def test_documented_keyword_names(qpath):
+    with nonblocking.MpmcQueue(path=qpath, ttl=HOUR, max_inflight_ops=10) as q:
+        q.add(items=[b"a", b"b"], no_gil=False).get()
+        r = q.next(label="l", start_position=Oldest, max_elements=2, no_gil=True)
+        assert isinstance(r, nonblocking.MpmcResponse)
+        assert r.get().data == ([b"a", b"b"], False)
+        assert q.remove_label(label="l", no_gil=True).get().removed_label
+    with blocking.MpmcQueue(path=qpath, ttl=HOUR) as b:
+        b.add(items=[b"c"], no_gil=True)
+        assert b.next(label="l", start_position=Newest, max_elements=1, no_gil=True) == (
+            [b"c"], False)
+        assert b.remove_label(label="l") is True
