@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,107 @@ def test_inspect_functions(qpath):
         _peek(qpath, "1")
     with pytest.raises(ValueError):
         _peek(qpath, -1)
+
+
+# ---- MPMC logs
+
+HOUR = 3600
+
+
+def make_mpmc(path, ttl, adds, reads=()):
+    """Adds each batch, then reads (label, n) pairs from the oldest element."""
+    with blocking.MpmcQueue(path, ttl) as log:
+        for items in adds:
+            log.add(items)
+        for label, n in reads:
+            log.next(label, rocksq.StartPosition.Oldest, n)
+
+
+def test_info_mpmc_reports_ttl_age_and_label_lags(qpath):
+    make_mpmc(qpath, HOUR, [[b"a", b"bb"], [b"ccc"], [b"dddd"]],
+              reads=[("billing", 3), ("audit", 1), ("done", 4)])
+    info = cli_json("info", qpath)
+    assert info["kind"] == "mpmc"
+    assert (info["len"], info["payload_size"]) == (4, 10)
+    assert info["ttl"] == HOUR
+    assert 0 <= info["oldest_age"] < 60
+    assert info["labels"] == {"audit": 3, "billing": 1, "done": 0}
+    assert list(info["labels"]) == ["audit", "billing", "done"]
+    text = run_cli("info", qpath).stdout
+    assert "kind:         mpmc" in text and "ttl:          1h 00m 00s" in text
+    assert any(line.split() == ["billing", "1"] for line in text.splitlines())
+
+
+def test_info_mpmc_ttl_is_that_of_the_last_open(qpath):
+    make_mpmc(qpath, HOUR, [])
+    assert cli_json("info", qpath)["ttl"] == HOUR
+    make_mpmc(qpath, 90, [])
+    info = cli_json("info", qpath)
+    assert (info["ttl"], info["len"], info["oldest_age"], info["labels"]) == (90, 0, None, {})
+
+
+def test_peek_mpmc_from_oldest_or_a_label_without_moving_it(qpath):
+    make_mpmc(qpath, HOUR, [[b"1", b"2", b"3"], [b"4", b"5"]], reads=[("r", 2)])
+    texts = lambda *args: [i["text"] for i in cli_json("peek", qpath, *args)["items"]]
+    assert texts("-n", 4) == ["1", "2", "3", "4"]
+    assert texts("--label", "r", "-n", 2) == ["3", "4"]
+    assert texts("--label", "r") == ["3", "4", "5"]
+    unknown = run_cli("peek", qpath, "--label", "nobody", check=False)
+    assert unknown.returncode == 1 and "no label 'nobody'" in unknown.stderr
+    assert "labels: r" in unknown.stderr
+    with blocking.MpmcQueue(qpath, HOUR) as log:
+        assert log.next("r", rocksq.StartPosition.Oldest, 10) == ([b"3", b"4", b"5"], False)
+
+
+def test_mpmc_expired_elements_are_not_counted(qpath):
+    make_mpmc(qpath, 1, [[b"old"]], reads=[("r", 0)])
+    # The log is closed, so nothing deletes the expired element: inspection
+    # itself must leave it out once its second has passed.
+    deadline = time.monotonic() + 10
+    while cli_json("info", qpath)["len"] != 0:
+        assert time.monotonic() < deadline, "the expired element is still counted"
+        time.sleep(0.05)
+    assert cli_json("peek", qpath)["items"] == []
+    assert cli_json("info", qpath)["oldest_age"] is None
+
+
+MPMC_HOLDER = textwrap.dedent(
+    """
+    import sys
+    from rocksq import StartPosition
+    from rocksq.blocking import MpmcQueue
+    log = MpmcQueue(sys.argv[1], 3600)
+    for line in sys.stdin:
+        command, _, arg = line.strip().partition(" ")
+        if command == "add":
+            log.add([x.encode() for x in arg.split(",")])
+        elif command == "next":
+            label, n = arg.split()
+            log.next(label, StartPosition.Oldest, int(n))
+        print("done", flush=True)
+    log.close()
+    """
+)
+
+
+def test_mpmc_while_another_process_has_the_log_open(qpath):
+    proc = subprocess.Popen([sys.executable, "-c", MPMC_HOLDER, qpath],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def send(command):
+        proc.stdin.write(command + "\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "done"
+
+    try:
+        send("add a,b,c")
+        send("next r 1")
+        info = cli_json("info", qpath)
+        assert (info["len"], info["ttl"], info["labels"]) == (3, HOUR, {"r": 2})
+        send("add d")
+        send("next r 2")
+        assert cli_json("info", qpath)["labels"] == {"r": 1}
+        assert [i["text"] for i in cli_json("peek", qpath, "--label", "r")["items"]] == ["d"]
+    finally:
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 0
