@@ -1,3 +1,5 @@
+#include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -72,4 +74,34 @@ TEST(Inspect, DamagedMetadataIsCorruption) {
   put_raw(dir.path(), "m", "\x01\x02");
   EXPECT_THROW(rocksq::inspect(dir.path()), rocksq::CorruptionError);
   EXPECT_THROW(rocksq::peek(dir.path(), 1), rocksq::CorruptionError);
+}
+
+TEST(Inspect, MpmcLagsTtlAndPeekByLabel) {
+  TempDir dir;
+  rocksq::MpmcQueue log(dir.path(), std::chrono::hours(2));
+  log.add({"a", "b", "c"});
+  log.add({"d"});
+  log.next("late", rocksq::StartPosition::Oldest, 1);
+  log.next("mid", rocksq::StartPosition::Oldest, 3);
+
+  const rocksq::QueueInfo info = rocksq::inspect(dir.path());
+  EXPECT_EQ(info.kind, "mpmc");
+  EXPECT_EQ(info.len, 4u);
+  EXPECT_EQ(info.payload_size, 4u);
+  ASSERT_TRUE(info.ttl.has_value());
+  EXPECT_EQ(*info.ttl, std::chrono::hours(2));
+  ASSERT_TRUE(info.oldest_age.has_value());
+  EXPECT_LT(*info.oldest_age, std::chrono::minutes(1));
+  ASSERT_EQ(info.labels.size(), 2u);
+  EXPECT_EQ(info.labels[0].label, "late");
+  EXPECT_EQ(info.labels[0].lag, 3u);
+  EXPECT_EQ(info.labels[1].label, "mid");
+  EXPECT_EQ(info.labels[1].lag, 1u);
+
+  EXPECT_EQ(rocksq::peek(dir.path(), 2), (Items{"a", "b"}));
+  EXPECT_EQ(rocksq::peek(dir.path(), 10, "late"), (Items{"b", "c", "d"}));
+  EXPECT_EQ(rocksq::peek(dir.path(), 10, "mid"), Items{"d"});
+  EXPECT_THROW(rocksq::peek(dir.path(), 1, "nobody"), std::invalid_argument);
+  // Peeking moved no cursor.
+  EXPECT_EQ(log.next("mid", rocksq::StartPosition::Oldest, 10).items, Items{"d"});
 }
