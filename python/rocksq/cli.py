@@ -53,10 +53,12 @@ def _print_info(info: Dict[str, Any]) -> None:
     if not labels:
         print("labels:       none")
         return
-    print("labels:       label  lag")
-    width = max(len(label) for label in labels)
+    print("labels:       (lag: elements added that the label has not read yet)")
+    width = max(len(label) for label in [*labels, "LABEL"])
+    lag_width = max(len(str(lag)) for lag in [*labels.values(), "LAG"])
+    print(f"  {'LABEL':<{width}}  {'LAG':>{lag_width}}")
     for label, lag in labels.items():
-        print(f"  {label:<{width}}  {lag}")
+        print(f"  {label:<{width}}  {lag:>{lag_width}}")
 
 
 # Longer items are cut in human-readable output (--json shows them whole).
