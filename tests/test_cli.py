@@ -140,6 +140,35 @@ def test_works_while_another_process_has_the_queue_open(qpath, holder):
     assert [i["text"] for i in cli_json("peek", qpath)["items"]] == ["e"]
 
 
+CHURNER = textwrap.dedent(
+    """
+    import sys
+    from rocksq.blocking import PersistentQueueWithCapacity
+    q = PersistentQueueWithCapacity(sys.argv[1])
+    q.push([b"first"])
+    print("ready", flush=True)
+    while True:  # fills memtables fast, so RocksDB flushes and deletes files
+        q.push([b"x" * 4096] * 64)
+        q.pop(64)
+    """
+)
+
+
+def test_info_and_peek_beside_a_busy_writer(qpath):
+    proc = subprocess.Popen([sys.executable, "-c", CHURNER, qpath], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        for _ in range(10):
+            info = cli_json("info", qpath)
+            # Pushes and pops of 64 commit one at a time: 1 to 65 items held.
+            assert 1 <= info["len"] <= 65 and info["payload_size"] >= 4096 * (info["len"] - 1)
+            assert cli_json("peek", qpath, "-n", 1)["items"][0]["size"] in (5, 4096)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
 def test_errors_exit_nonzero_with_a_message(qpath, tmp_path):
     missing = run_cli("info", tmp_path / "missing", check=False)
     assert missing.returncode == 1
