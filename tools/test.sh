@@ -17,3 +17,4 @@ if [ -z "${ROCKSQ_REFERENCE_PYTHON:-}" ]; then
 fi
 
 .venv/bin/python -m pytest -q "$@"
+bash tools/wheel.sh

@@ -9,6 +9,9 @@
 
 #include "rocksq/error.hpp"
 #include "rocksq/fork.hpp"
+#include "rocksq/inspect.hpp"
+#include "rocksq/mpmc_queue.hpp"
+#include "rocksq/nonblocking/mpmc_queue.hpp"
 #include "rocksq/nonblocking/persistent_queue.hpp"
 #include "rocksq/options.hpp"
 #include "rocksq/persistent_queue.hpp"
