@@ -7,6 +7,7 @@
 #include <nanobind/stl/string.h>
 
 #include "bindings.hpp"
+#include "gil.hpp"
 #include "convert.hpp"
 #include "rocksq/inspect.hpp"
 
@@ -19,7 +20,7 @@ void bind_inspect(nb::module_& m) {
         const std::string p = path_from_python(path, "path");
         rocksq::QueueInfo info;
         {
-          nb::gil_scoped_release release;
+          GilRelease release;
           info = rocksq::inspect(p);
         }
         nb::dict d;
@@ -50,7 +51,7 @@ void bind_inspect(nb::module_& m) {
         const std::string l = label.is_none() ? std::string() : label_from_python(label, "label");
         std::vector<std::string> items;
         {
-          nb::gil_scoped_release release;
+          GilRelease release;
           items = rocksq::peek(p, n, l);
         }
         return bytes_list(items);

@@ -10,6 +10,7 @@
 #include <nanobind/nanobind.h>
 
 #include "bindings.hpp"
+#include "gil.hpp"
 #include "convert.hpp"
 #include "rocksq/mpmc_queue.hpp"
 #include "rocksq/nonblocking/mpmc_queue.hpp"
@@ -32,7 +33,7 @@ using BlockingMpmc = rocksq::MpmcQueue;
 template <typename Fn>
 auto maybe_without_gil(bool no_gil, Fn&& fn) {
   if (no_gil) {
-    nb::gil_scoped_release release;
+    GilRelease release;
     return fn();
   }
   return fn();
@@ -207,7 +208,7 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              const std::chrono::seconds t = ttl_from_python(ttl);
              const std::size_t inflight = count_from_python(max_inflight_ops, "max_inflight_ops");
              if (inflight == 0) throw std::invalid_argument("max_inflight_ops must be >= 1, got 0");
-             nb::gil_scoped_release release;
+             GilRelease release;
              new (self) NonblockingMpmc(p, t, inflight, options_from(durable));
            },
            nb::arg("path").none(), nb::arg("ttl").none(),
@@ -266,14 +267,14 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
       .def_prop_ro("inflight_ops", &NonblockingMpmc::inflight_ops,
                    "Operations submitted whose result is not yet available.")
       .def("close", [](NonblockingMpmc& q) {
-             nb::gil_scoped_release release;
+             GilRelease release;
              q.close();
            },
            "Completes pending operations and releases the log.  Later calls raise "
            "QueueClosedError.  Idempotent.")
       .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
       .def("__exit__", [](NonblockingMpmc& q, nb::args) {
-        nb::gil_scoped_release release;
+        GilRelease release;
         q.close();
       });
 
@@ -282,7 +283,7 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
            [](BlockingMpmc* self, nb::handle path, nb::handle ttl, bool durable) {
              const std::string p = path_from_python(path, "path");
              const std::chrono::seconds t = ttl_from_python(ttl);
-             nb::gil_scoped_release release;
+             GilRelease release;
              new (self) BlockingMpmc(p, t, options_from(durable));
            },
            nb::arg("path").none(), nb::arg("ttl").none(), nb::kw_only(), nb::arg("durable") = false,
@@ -322,25 +323,25 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
                    [](BlockingMpmc& q) {
                      std::vector<std::string> labels;
                      {
-                       nb::gil_scoped_release release;
+                       GilRelease release;
                        labels = q.labels();
                      }
                      return str_list(labels);
                    },
                    "The consumer labels, sorted.")
-      .def_prop_ro("len", &BlockingMpmc::len, nb::call_guard<nb::gil_scoped_release>(),
+      .def_prop_ro("len", &BlockingMpmc::len, nb::call_guard<GilRelease>(),
                    "The number of elements held (expired ones excluded).")
-      .def_prop_ro("is_empty", &BlockingMpmc::is_empty, nb::call_guard<nb::gil_scoped_release>(),
+      .def_prop_ro("is_empty", &BlockingMpmc::is_empty, nb::call_guard<GilRelease>(),
                    "True if the log holds no element.")
       .def_prop_ro("payload_size", &BlockingMpmc::payload_size,
-                   nb::call_guard<nb::gil_scoped_release>(), "Total bytes of the elements held.")
+                   nb::call_guard<GilRelease>(), "Total bytes of the elements held.")
       .def_prop_ro("disk_size", &BlockingMpmc::disk_size,
-                   nb::call_guard<nb::gil_scoped_release>(), "Bytes used by the log's directory.")
-      .def("close", &BlockingMpmc::close, nb::call_guard<nb::gil_scoped_release>(),
+                   nb::call_guard<GilRelease>(), "Bytes used by the log's directory.")
+      .def("close", &BlockingMpmc::close, nb::call_guard<GilRelease>(),
            "Releases the log.  Later calls raise QueueClosedError.  Idempotent.")
       .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
       .def("__exit__", [](BlockingMpmc& q, nb::args) {
-        nb::gil_scoped_release release;
+        GilRelease release;
         q.close();
       });
 }

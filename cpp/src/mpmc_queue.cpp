@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "fork_guard.hpp"
 #include "mpmc_store.hpp"
 #include "rocksq/error.hpp"
 #include "worker.hpp"
@@ -38,6 +39,7 @@ class LockedMpmc {
   // Runs fn(store) under the lock, then commits what it staged.
   template <typename Fn>
   auto run(const char* operation, Fn&& fn) {
+    fork_guard_.check("log " + path_);  // before the lock: a parent thread may hold it
     std::lock_guard<std::mutex> lock(mutex_);
     if (!store_) {
       throw ClosedError(std::string("rocksq: ") + operation + " failed for " + path_ +
@@ -61,6 +63,12 @@ class LockedMpmc {
   // The housekeeper stops first: it uses the store.
   void close() {
     housekeeper_.stop();
+    if (fork_guard_.forked()) {
+      // Closing the parent's database in a forked child would write to its
+      // files behind its back: leak it on purpose.
+      static_cast<void>(store_.release());
+      return;
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     store_.reset();
   }
@@ -86,6 +94,7 @@ class LockedMpmc {
 
   const std::string path_;
   const std::chrono::seconds ttl_;
+  const ForkGuard fork_guard_;
   std::mutex mutex_;
   std::unique_ptr<MpmcStore> store_;
   Worker<NoOp> housekeeper_;  // last: stopped before the rest is destroyed

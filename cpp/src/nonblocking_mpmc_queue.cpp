@@ -6,6 +6,7 @@
 #include <mutex>
 #include <variant>
 
+#include "fork_guard.hpp"
 #include "mpmc_store.hpp"
 #include "rocksq/error.hpp"
 #include "worker.hpp"
@@ -86,6 +87,12 @@ class MpmcQueue::Impl {
 
   // The worker stops first: it is the only user of the store.
   void close() {
+    if (fork_guard_.forked()) {
+      // A forked child has no worker, and closing the database there would
+      // write to the parent's files behind its back: leak it on purpose.
+      static_cast<void>(store_.release());
+      return;
+    }
     std::lock_guard<std::mutex> lock(close_mutex_);
     worker_.stop();
     store_.reset();
@@ -150,6 +157,7 @@ class MpmcQueue::Impl {
   }
 
   const std::string path_;
+  const internal::ForkGuard fork_guard_;
   std::mutex close_mutex_;
   std::unique_ptr<internal::MpmcStore> store_;
   const std::chrono::seconds ttl_;
