@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from rocksq import blocking
+from rocksq import StartPosition, blocking
 
 from .fifo import HELPERS
 
@@ -29,14 +29,14 @@ def read_lines(path):
     return lines[:-1]  # the part after the last newline is incomplete
 
 
-def run_round(path, workdir, round_no, rng, durable=False):
+def run_round(path, workdir, round_no, rng, durable=False, kind="fifo"):
     """Runs one child until a random moment after it acknowledged something,
     SIGKILLs it; returns (acked pushes, popped list, pop_uncertain)."""
     producer = os.path.join(workdir, f"push-{round_no}.log")
     consumer = os.path.join(workdir, f"pop-{round_no}.log")
     child = subprocess.Popen(
         [sys.executable, os.path.join(HELPERS, "crash_child.py"), path,
-         str(round_no * ROUND_BASE), producer, consumer, "1" if durable else "0"],
+         str(round_no * ROUND_BASE), producer, consumer, "1" if durable else "0", kind],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = child.stdout.readline()
@@ -66,28 +66,40 @@ def run_round(path, workdir, round_no, rng, durable=False):
     return acked, popped, uncertain
 
 
-def check_round_len(path, acked, popped, uncertain_rounds):
+def check_round_len(path, acked, popped, uncertain_rounds, kind):
     """After a kill the queue reopens and holds at least what must be there."""
+    if kind == "mpmc":  # reading removes nothing
+        with blocking.MpmcQueue(path, 3600) as q:
+            held = q.len
+        assert held >= len(acked), f"the log holds {held} elements, {len(acked)} were acknowledged"
+        return
     with blocking.PersistentQueueWithCapacity(path) as q:
         held = q.len
     must_hold = len(acked - set(popped)) - MAX_POP * uncertain_rounds
     assert held >= must_hold, f"the queue holds {held} items, at least {must_hold} expected"
 
 
-def crash_rounds(path, workdir, rounds, rng, durable_every=0):
-    """Runs the rounds, then drains the queue and checks everything.
+def crash_rounds(path, workdir, rounds, rng, durable_every=0, kind="fifo"):
+    """Runs the rounds, then drains the queue (for mpmc: reads the rest under
+    the consumer's label) and checks everything.
     Returns (rounds, acknowledged pushes, acknowledged pop items)."""
     acked, popped, uncertain_rounds = set(), [], 0
     for r in range(1, rounds + 1):
         durable = bool(durable_every) and r % durable_every == 0
-        a, p, u = run_round(path, workdir, r, rng, durable)
+        a, p, u = run_round(path, workdir, r, rng, durable, kind)
         acked |= a
         popped += p
         uncertain_rounds += u
-        check_round_len(path, acked, popped, uncertain_rounds)
-    with blocking.PersistentQueueWithCapacity(path) as q:
-        remaining = [int(x[:12]) for x in q.pop(10**9)]
-        assert q.len == 0 and q.payload_size == 0
+        check_round_len(path, acked, popped, uncertain_rounds, kind)
+    if kind == "mpmc":
+        with blocking.MpmcQueue(path, 3600) as q:
+            items, expired = q.next("reader", StartPosition.Oldest, 10**9)
+            assert not expired
+            remaining = [int(x[:12]) for x in items]
+    else:
+        with blocking.PersistentQueueWithCapacity(path) as q:
+            remaining = [int(x[:12]) for x in q.pop(10**9)]
+            assert q.len == 0 and q.payload_size == 0
     served = popped + remaining
     # FIFO order across every crash: strictly increasing, so no duplicates and
     # no acknowledged pop served again.
