@@ -21,6 +21,9 @@ from helpers.fifo import HELPERS
 
 NQ = nonblocking.PersistentQueueWithCapacity
 BQ = blocking.PersistentQueueWithCapacity
+NM = nonblocking.MpmcQueue
+BM = blocking.MpmcQueue
+OLDEST = rocksq.StartPosition.Oldest
 ITEMS = [b"one", b"two", b"three"]
 
 
@@ -40,6 +43,20 @@ class Context:
         self.closed.close()
         self.bclosed = BQ(str(tmp_path / "bclosed"))
         self.bclosed.close()
+        self.mpath = str(tmp_path / "log")
+        self.m = NM(self.mpath, 3600)
+        self.m.add(ITEMS).get()
+        self.m.next("r", OLDEST).get()  # the label "r" has read ITEMS[0]
+        self.bm = BM(str(tmp_path / "blog"), 3600)
+        self.mclosed = NM(str(tmp_path / "mclosed"), 3600)
+        self.mclosed.close()
+
+    def check_log(self):
+        assert self.m.len.get().len == 3 and self.bm.len == 0
+        assert self.m.labels.get().labels == ["r"]
+        assert self.m.next("r", OLDEST, 10).get().data == (ITEMS[1:], False)
+        self.m.close()
+        self.bm.close()
 
 
 # (id, call, exception, regex the message must match)
@@ -120,6 +137,41 @@ BAD_CALLS = [
      r"regular-file.*not a queue"),
     ("remove-not-a-queue", lambda c: rocksq.remove_queue(str(c.tmp)), rocksq.RocksqError,
      r"not a queue"),
+    # the MPMC log: ttl, label, start_position, max_elements, items, kinds
+    ("mpmc-ttl-zero", lambda c: NM(c.fresh, 0), ValueError, r"ttl must be a positive"),
+    ("mpmc-ttl-negative", lambda c: BM(c.fresh, -5), ValueError, r"ttl must be a positive"),
+    ("mpmc-ttl-float", lambda c: NM(c.fresh, 1.5), TypeError, r"ttl must be an int"),
+    ("mpmc-ttl-str", lambda c: BM(c.fresh, "60"), TypeError, r"ttl must be an int"),
+    ("mpmc-ttl-none", lambda c: NM(c.fresh, None), TypeError, r"ttl must be an int"),
+    ("mpmc-ttl-huge", lambda c: NM(c.fresh, 2**62), OverflowError, r"ttl is too large"),
+    ("mpmc-inflight-zero", lambda c: NM(c.fresh, 60, max_inflight_ops=0), ValueError,
+     r"max_inflight_ops"),
+    ("mpmc-path-none", lambda c: BM(None, 60), TypeError, r"path must be a str"),
+    ("mpmc-same-path", lambda c: BM(c.mpath, 60), rocksq.AlreadyOpenError, r"log.*already open"),
+    ("mpmc-open-a-fifo", lambda c: (c.closed, BM(str(c.tmp / "closed"), 60)), rocksq.RocksqError,
+     r"closed as a mpmc queue: it holds a fifo queue"),
+    ("fifo-open-an-mpmc", lambda c: BQ(str(c.tmp / "mclosed")), rocksq.RocksqError,
+     r"mclosed as a fifo queue: it holds a mpmc queue"),
+    ("mpmc-label-int", lambda c: c.m.next(5, OLDEST), TypeError, r"label must be a str"),
+    ("mpmc-label-none", lambda c: c.bm.next(None, OLDEST), TypeError, r"label must be a str"),
+    ("mpmc-label-bytes", lambda c: c.m.next(b"r", OLDEST), TypeError, r"label must be a str"),
+    ("mpmc-start-int", lambda c: c.m.next("r", 0), TypeError, r"start_position must be"),
+    ("mpmc-start-str", lambda c: c.bm.next("r", "Oldest"), TypeError, r"start_position must be"),
+    ("mpmc-start-none", lambda c: c.m.next("r", None), TypeError, r"start_position must be"),
+    ("mpmc-max-negative", lambda c: c.m.next("r", OLDEST, -1), ValueError, r"max_elements"),
+    ("mpmc-max-float", lambda c: c.bm.next("r", OLDEST, 2.5), TypeError, r"max_elements"),
+    ("mpmc-max-huge", lambda c: c.m.next("r", OLDEST, 2**64), OverflowError, r"max_elements"),
+    ("mpmc-add-str", lambda c: c.m.add("abc"), TypeError, r"items must be a list"),
+    ("mpmc-add-item-none", lambda c: c.bm.add([b"a", None]), TypeError, r"items\[1\]"),
+    ("mpmc-remove-label-int", lambda c: c.m.remove_label(5), TypeError, r"label must be a str"),
+    ("mpmc-remove-label-none", lambda c: c.bm.remove_label(None), TypeError, r"label"),
+    ("mpmc-remove-open", lambda c: rocksq.remove_mpmc_queue(c.mpath), rocksq.AlreadyOpenError,
+     r"log.*open"),
+    ("mpmc-remove-a-fifo", lambda c: rocksq.remove_mpmc_queue(str(c.tmp / "closed")),
+     rocksq.RocksqError, r"it holds a fifo queue"),
+    ("mpmc-closed-next", lambda c: c.mclosed.next("r", OLDEST), rocksq.QueueClosedError, r"closed"),
+    ("mpmc-closed-add", lambda c: c.mclosed.add([b"a"]), rocksq.QueueClosedError, r"closed"),
+    ("mpmc-closed-labels", lambda c: c.mclosed.labels, rocksq.QueueClosedError, r"closed"),
     # calls after close()
     ("closed-push", lambda c: c.closed.push([b"a"]), rocksq.QueueClosedError, r"closed"),
     ("closed-pop", lambda c: c.closed.pop(), rocksq.QueueClosedError, r"closed"),
@@ -145,6 +197,7 @@ def test_bad_call_raises_clearly_and_damages_nothing(tmp_path, call, exception, 
         call(c)
     assert re.search(pattern, str(info.value), re.S), str(info.value)
     assert c.q.inflight_ops == 0
+    c.check_log()
     # Both queues still hold exactly what they held, and still work.
     assert c.q.len.get().len == 3 and c.qb.len == 3
     assert c.q.pop(10).get().data == ITEMS and c.qb.pop(10) == ITEMS
@@ -189,6 +242,7 @@ for name, call, exception, pattern in BAD_CALLS:
     else:
         sys.exit("no exception from " + name)
 assert c.q.pop(10).get().data == ITEMS and c.qb.pop(10) == ITEMS
+c.check_log()
 print("survived", len(BAD_CALLS))
 """], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -27,7 +27,8 @@ def test_queue_used_after_fork_raises_in_child_and_parent_keeps_working(tmp_path
     result = json.loads(done.stdout)
     child = result["child"]
     for call in ("push", "pop", "len", "payload_size", "blocking push", "blocking pop",
-                 "blocking len"):
+                 "blocking len", "mpmc next", "mpmc add", "blocking mpmc add",
+                 "blocking mpmc labels"):
         assert child[call].startswith("QueueClosedError") and "fork" in child[call], child[call]
     if "pending get" in child:  # a Response whose operation was in flight at fork()
         assert child["pending get"].startswith("QueueClosedError") and "fork" in child["pending get"]
@@ -35,6 +36,7 @@ def test_queue_used_after_fork_raises_in_child_and_parent_keeps_working(tmp_path
     assert result["child_exit"] == 7  # the child exited normally, with its status
     assert result["parent_pending"] and result["parent_pop"] == ["b"]
     assert result["parent_blocking_pop"] == ["x", "y"] and result["parent_len"] == 64
+    assert result["parent_mpmc"] == ["e"] and result["parent_blocking_mpmc_len"] == 1
 
 
 def _use_inherited_queue(q, results):
