@@ -1,10 +1,14 @@
 #include <chrono>
 #include <future>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "rocksq/rocksq.hpp"
 #include "test_util.hpp"
@@ -168,4 +172,98 @@ TEST(NonblockingFifo, ZeroInflightIsRejected) {
   TempDir dir;
   EXPECT_THROW(rocksq::nonblocking::PersistentQueueWithCapacity(dir.path(), 10, 0),
                std::invalid_argument);
+}
+
+TEST(Fifo, DamagedMetadataIsReportedAtOpen) {
+  TempDir dir;
+  { rocksq::PersistentQueueWithCapacity(dir.path()).push({"a", "b"}); }
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir.path(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "m", "\x01garbage").ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  try {
+    rocksq::PersistentQueueWithCapacity q(dir.path());
+    FAIL() << "opened a queue with damaged metadata";
+  } catch (const rocksq::CorruptionError& e) {
+    EXPECT_NE(std::string(e.what()).find(dir.path()), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(rocksq::nonblocking::PersistentQueueWithCapacity q(dir.path()),
+               rocksq::CorruptionError);
+}
+
+TEST(Fifo, DurableWritesWork) {
+  TempDir dir;
+  rocksq::Options options;
+  options.durable = true;
+  {
+    rocksq::nonblocking::PersistentQueueWithCapacity q(dir.path(), 10, 4, options);
+    for (int i = 0; i < 20; ++i) q.push(numbered(i, i + 1));
+    q.push({}).get();
+  }
+  rocksq::PersistentQueueWithCapacity q(dir.path(), 10, options);
+  EXPECT_EQ(q.pop(100), numbered(0, 10));
+}
+
+// Runs child_body in a forked child; returns its exit status (or -1).
+template <typename Fn>
+int in_forked_child(Fn child_body) {
+  const pid_t pid = fork();
+  if (pid == 0) _exit(child_body());  // no gtest teardown in the child
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+TEST(Fork, QueuesOpenedBeforeForkRefuseWorkInTheChild) {
+  TempDir dir;
+  rocksq::nonblocking::PersistentQueueWithCapacity nb(dir.path("nb"));
+  rocksq::PersistentQueueWithCapacity b(dir.path("b"));
+  nb.push({"a"}).get();
+  b.push({"x"});
+  auto pending = nb.push(std::vector<std::string>(2000, std::string(1000, 'p')));
+  const int status = in_forked_child([&] {
+    int failures = 0;
+    auto expect_fork_error = [&](auto call) {
+      try {
+        call();
+        ++failures;
+      } catch (const rocksq::ClosedError& e) {
+        if (std::string(e.what()).find("fork") == std::string::npos) ++failures;
+      } catch (...) {
+        ++failures;
+      }
+    };
+    expect_fork_error([&] { nb.push({"c"}); });
+    expect_fork_error([&] { nb.len(); });
+    expect_fork_error([&] { b.push({"z"}); });
+    expect_fork_error([&] { b.pop(1); });
+    // A queue opened in the child works; the inherited ones are destroyed
+    // below without joining or closing anything of the parent's.
+    rocksq::PersistentQueueWithCapacity mine(dir.path("child"));
+    mine.push({"c"});
+    if (mine.pop(1) != std::vector<std::string>{"c"}) ++failures;
+    nb.close();
+    b.close();
+    return failures;
+  });
+  EXPECT_EQ(status, 0);
+  pending.get();
+  EXPECT_EQ(nb.pop(1).get(), std::vector<std::string>{"a"});
+  EXPECT_EQ(nb.len().get(), 2000u);
+  EXPECT_EQ(b.pop(5), std::vector<std::string>{"x"});
+}
+
+TEST(Fork, DestroyingInheritedQueuesInTheChildDoesNotHang) {
+  TempDir dir;
+  auto nb = std::make_unique<rocksq::nonblocking::PersistentQueueWithCapacity>(dir.path("nb"));
+  nb->push({"a"}).get();
+  const int status = in_forked_child([&] {
+    nb.reset();  // its worker thread does not exist here
+    return 0;
+  });
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(nb->pop(1).get(), std::vector<std::string>{"a"});
 }
