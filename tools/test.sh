@@ -8,8 +8,10 @@ jobs=$(nproc)
 cmake -S . -B build/cpp-tests -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROCKSQ_BUILD_TESTS=ON >/dev/null
 cmake --build build/cpp-tests -j "$jobs"
 ctest --test-dir build/cpp-tests --output-on-failure -j "$jobs"
-# The same C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The same C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer, then
+# under ThreadSanitizer.
 bash tools/sanitize.sh
+SANITIZER=thread bash tools/sanitize.sh
 
 # The differential tests compare rocksq with the reference, rocksq 0.3.0 from
 # PyPI, run in its own virtualenv (they skip if it cannot be installed).
