@@ -9,5 +9,8 @@ cmake -S . -B build/cpp-tests -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROCKSQ_BUILD_T
 cmake --build build/cpp-tests -j "$jobs"
 ctest --test-dir build/cpp-tests --output-on-failure -j "$jobs"
 
-.venv/bin/python -m pytest -q "$@"
+# The self-contained wheel (build, auditwheel repair, install, push/pop).
 bash tools/wheel.sh
+
+# Last, so that pytest's summary closes the run.
+.venv/bin/python -m pytest -q "$@"
