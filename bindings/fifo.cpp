@@ -6,6 +6,7 @@
 
 #include <nanobind/nanobind.h>
 
+#include "async_signal.hpp"
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "rocksq/nonblocking/persistent_queue.hpp"
@@ -103,6 +104,7 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
              if (inflight == 0) throw std::invalid_argument("max_inflight_ops must be >= 1, got 0");
              nb::gil_scoped_release release;
              new (self) NonblockingFifo(p, max, inflight, options_from(durable));
+             self->set_completion_callback(notify_async_signals);  // for await
            },
            nb::arg("path"), nb::arg("max_elements") = 1'000'000'000,
            nb::arg("max_inflight_ops") = 1000, nb::kw_only(), nb::arg("durable") = false)

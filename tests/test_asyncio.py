@@ -1,0 +1,212 @@
+"""asyncio support: every Response is awaitable (rocksq/_asyncio.py).
+
+pytest runs without plugins: each test drives its own loop with asyncio.run.
+"""
+
+import asyncio
+import os
+import threading
+import time
+
+import pytest
+
+import rocksq
+from rocksq import nonblocking
+
+
+def busy_response(q):
+    """A Response that is still pending when returned: the worker is busy
+    with a large push submitted just before.  Grows the push until that holds."""
+    size = 1_000
+    while True:
+        q.push([b"x" * 16] * size)
+        response = q.len
+        if not response.is_ready:
+            return response
+        size *= 4
+        assert size < 100_000_000, "the worker is always faster than us"
+
+
+def test_await_push_pop_and_properties(qpath):
+    async def main():
+        with nonblocking.PersistentQueueWithCapacity(qpath, max_elements=10) as q:
+            assert (await q.push([b"a", b"bb", b"ccc"])).data is None
+            assert (await q.len).len == 3
+            assert (await q.payload_size).size == 6
+            assert (await q.disk_size).size > 0
+            assert (await q.pop(2)).data == [b"a", b"bb"]
+            assert (await q.pop(10)).data == [b"ccc"]
+            assert (await q.pop(10)).data == []
+
+    asyncio.run(main())
+
+
+def test_await_returns_get_and_can_repeat(qpath):
+    async def main():
+        q = nonblocking.PersistentQueueWithCapacity(qpath)
+        await q.push([b"a"])
+        response = q.pop(1)
+        first = await response
+        assert response.is_ready
+        assert await response is first
+        assert response.get() is first and first.data == [b"a"]
+
+    asyncio.run(main())
+
+
+def test_await_raises_the_operation_error(qpath):
+    async def main():
+        q = nonblocking.PersistentQueueWithCapacity(qpath, max_elements=2)
+        await q.push([b"1"])
+        with pytest.raises(rocksq.QueueFullError):
+            await q.push([b"2", b"3"])
+        assert (await q.len).len == 1
+
+    asyncio.run(main())
+
+
+def test_await_pending_response_suspends_and_resumes(qpath):
+    async def main():
+        q = nonblocking.PersistentQueueWithCapacity(qpath)
+        response = busy_response(q)
+        result = await response
+        assert result.len is not None and result.len > 0
+
+    asyncio.run(main())
+
+
+def test_producer_and_consumer_tasks_deliver_every_item_once(qpath):
+    producers, consumers, per_producer = 4, 3, 300
+
+    async def produce(q, p):
+        for i in range(per_producer):
+            await q.push([f"{p}:{i}".encode()])
+
+    async def consume(q, got, done):
+        while True:
+            items = (await q.pop(7)).data
+            got.extend(items)
+            if not items:
+                if done.is_set():
+                    return
+                await asyncio.sleep(0.001)
+
+    async def main():
+        q = nonblocking.PersistentQueueWithCapacity(qpath, max_inflight_ops=16)
+        got = []
+        done = asyncio.Event()
+        consumer_tasks = [asyncio.create_task(consume(q, got, done)) for _ in range(consumers)]
+        await asyncio.gather(*(produce(q, p) for p in range(producers)))
+        done.set()
+        await asyncio.gather(*consumer_tasks)
+        return got
+
+    got = asyncio.run(main())
+    expected = {f"{p}:{i}".encode() for p in range(producers) for i in range(per_producer)}
+    assert len(got) == len(expected) and set(got) == expected
+    # One producer's items come out in its order.
+    ours = [item for item in got if item.startswith(b"0:")]
+    assert ours == sorted(ours, key=lambda item: int(item.split(b":")[1]))
+
+
+def test_cancelled_awaiter_does_not_lose_popped_items(qpath):
+    """Documented behaviour: the pop happens anyway; its items stay in the
+    Response, from which get() (or another await) recovers them."""
+
+    async def attempt(q, n):
+        await q.push([b"a%d" % n, b"b%d" % n, b"c%d" % n])
+        busy_response(q)  # keeps the worker busy so the pop below is pending
+        response = q.pop(2)
+        waiter = asyncio.create_task(_await(response))
+        await asyncio.sleep(0)  # the task starts and suspends on the pending pop
+        suspended = not response.is_ready
+        waiter.cancel()
+        try:
+            await waiter
+            cancelled = False
+        except asyncio.CancelledError:
+            cancelled = True
+        assert (await response).data == [b"a%d" % n, b"b%d" % n]
+        assert response.get().data == [b"a%d" % n, b"b%d" % n]
+        await q.pop(1_000_000_000)  # the busy items and c
+        return suspended and cancelled
+
+    async def main():
+        q = nonblocking.PersistentQueueWithCapacity(qpath)
+        # The worker may outrun us once; it cannot every time.
+        return any([await attempt(q, n) for n in range(5)])
+
+    assert asyncio.run(main())
+
+
+async def _await(response):
+    return await response
+
+
+def test_get_timeout_raises_timeout_error_then_completes(qpath):
+    q = nonblocking.PersistentQueueWithCapacity(qpath)
+    response = busy_response(q)
+    with pytest.raises(TimeoutError):
+        response.get(timeout=0)
+    with pytest.raises(TimeoutError):
+        response.get(timeout=-1.0)  # a negative timeout means "do not wait"
+    assert response.get(timeout=None).len > 0
+    assert response.get(timeout=0).len == response.get().len
+
+
+def test_get_with_generous_timeout_returns(qpath):
+    q = nonblocking.PersistentQueueWithCapacity(qpath)
+    assert q.push([b"a"]).get(timeout=30.0).data is None
+    assert q.pop(1).get(timeout=30).data == [b"a"]
+
+
+def test_each_loop_run_works_and_releases_its_eventfd(qpath):
+    q = nonblocking.PersistentQueueWithCapacity(qpath)
+
+    async def roundtrip(i):
+        await q.push([b"%d" % i])
+        return (await q.pop(1)).data
+
+    def open_fds():
+        return len(os.listdir("/proc/self/fd"))
+
+    assert asyncio.run(roundtrip(0)) == [b"0"]
+    before = open_fds()
+    for i in range(1, 20):
+        assert asyncio.run(roundtrip(i)) == [b"%d" % i]
+    assert open_fds() <= before + 1
+
+
+def test_loops_in_two_threads_await_one_queue(qpath):
+    q = nonblocking.PersistentQueueWithCapacity(qpath)
+    pushed = threading.Barrier(2, timeout=60)
+    results = {}
+
+    async def roundtrips(name):
+        for i in range(200):
+            await q.push([f"{name}{i}".encode()])
+        pushed.wait()  # both loops pop only once everything is in
+        got = []
+        while True:
+            items = (await q.pop(7)).data
+            if not items:
+                return got
+            got.extend(items)
+
+    def run(name):
+        results[name] = asyncio.run(roundtrips(name))
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    every = results["a"] + results["b"]
+    assert sorted(every) == sorted([f"{n}{i}".encode() for n in "ab" for i in range(200)])
+
+
+def test_awaiting_outside_a_running_loop_raises_runtime_error(qpath):
+    q = nonblocking.PersistentQueueWithCapacity(qpath)
+    response = busy_response(q)
+    with pytest.raises(RuntimeError):
+        next(response.__await__())
