@@ -10,3 +10,4 @@ cmake --build build/cpp-tests -j "$jobs"
 ctest --test-dir build/cpp-tests --output-on-failure -j "$jobs"
 
 .venv/bin/python -m pytest -q "$@"
+bash tools/typecheck.sh

@@ -92,13 +92,19 @@ def _loop_waiters(loop: asyncio.AbstractEventLoop) -> _LoopWaiters:
     return waiters
 
 
-def response_await(response: Any) -> Generator[Any, None, Any]:
-    """``Response.__await__``: waits without blocking the loop, then returns
-    ``response.get()`` (raising the operation's error, if any)."""
-    if not response.is_ready:
+def response_await(self: Any) -> Generator[Any, None, Any]:
+    """Waits for the result without blocking the event loop and returns it.
+
+    ``await response`` suspends the awaiting task until the operation has
+    completed, then returns ``response.get()`` (raising the operation's error,
+    if any).  Awaiting again returns the same object.  Cancelling the
+    awaiting task does not cancel the operation: its result stays available
+    from this Response.
+    """
+    if not self.is_ready:
         loop = asyncio.get_running_loop()
-        yield from _loop_waiters(loop).wait(loop, response)
-    return response.get()
+        yield from _loop_waiters(loop).wait(loop, self)
+    return self.get()
 
 
 def install(*response_types: type) -> None:
