@@ -144,13 +144,13 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
            "Raises\n------\nTypeError, ValueError, OverflowError\n    If max_elements is "
            "not a non-negative int.\nQueueClosedError\n    If the queue is closed.")
       .def_prop_ro("len", [](NonblockingFifo& q) { return respond(q.len(), fifo_len); },
-                   "The number of items held: a Response whose get().len is an int.")
+                   "The number of items held, as a Response whose get().len is an int.")
       .def_prop_ro("payload_size",
                    [](NonblockingFifo& q) { return respond(q.payload_size(), fifo_size); },
-                   "Total bytes of the items held: a Response whose get().size is an int.")
+                   "Total bytes of the items held, as a Response whose get().size is an int.")
       .def_prop_ro("disk_size",
                    [](NonblockingFifo& q) { return respond(q.disk_size(), fifo_size); },
-                   "Bytes used by the queue's directory: a Response whose get().size is an int.")
+                   "Bytes used by the queue's directory, as a Response whose get().size is an int.")
       .def_prop_ro("inflight_ops", &NonblockingFifo::inflight_ops,
                    "Operations submitted whose result is not yet available.")
       .def("close", [](NonblockingFifo& q) {
