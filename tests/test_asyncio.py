@@ -210,3 +210,64 @@ def test_awaiting_outside_a_running_loop_raises_runtime_error(qpath):
     response = busy_response(q)
     with pytest.raises(RuntimeError):
         next(response.__await__())
+
+
+mpmc = pytest.mark.skipif(not hasattr(nonblocking, "MpmcQueue"), reason="MpmcQueue not built")
+
+
+@mpmc
+def test_await_mpmc_operations(qpath):
+    async def main():
+        with nonblocking.MpmcQueue(qpath, ttl=60) as q:
+            await q.add([b"a", b"b", b"c"])
+            assert (await q.next("r", rocksq.StartPosition.Oldest, 2)).data == ([b"a", b"b"], False)
+            assert (await q.labels).labels == ["r"]
+            assert (await q.len).len == 3
+            assert (await q.disk_size).size > 0
+            assert (await q.remove_label("r")).removed_label is True
+            assert (await q.remove_label("r")).removed_label is False
+
+    asyncio.run(main())
+
+
+@mpmc
+def test_await_pending_mpmc_response_resumes(qpath):
+    async def main():
+        q = nonblocking.MpmcQueue(qpath, ttl=60)
+        size = 1_000
+        while True:
+            q.add([b"x" * 16] * size)
+            response = q.next("r", rocksq.StartPosition.Oldest, 1)
+            if not response.is_ready:
+                break
+            size *= 4
+        items, expired = (await response).data
+        assert items == [b"x" * 16] and expired is False
+
+    asyncio.run(main())
+
+
+def test_signal_is_written_only_while_armed(qpath):
+    import select
+
+    from rocksq._rocksq import _AsyncSignal
+
+    def readable(signal, timeout):
+        return bool(select.select([signal.fileno()], [], [], timeout)[0])
+
+    signal = _AsyncSignal()
+    try:
+        q = nonblocking.PersistentQueueWithCapacity(qpath)
+        q.push([b"a"]).get()
+        q.len.get()  # a later group: the push's notification is over
+        assert not readable(signal, 0)
+        signal.arm()
+        q.push([b"b"]).get()
+        assert readable(signal, 10)  # written after the group, so soon after get()
+        signal.drain()
+        assert not readable(signal, 0)
+        q.pop(1).get()
+        q.len.get()
+        assert not readable(signal, 0)  # disarmed by the write: one write per arm
+    finally:
+        signal.close()
