@@ -19,3 +19,15 @@ autodoc_typehints = "none"  # nanobind signatures say "object"; the docstrings s
 html_theme = "alabaster"
 exclude_patterns = ["_build"]
 nitpicky = False
+
+
+def _no_inline_attribute_type(app, what, name, obj, options, lines):
+    """napoleon reads "text: more" on a property's first line as "type:
+    description"; the properties' docstrings are prose, so keep them so."""
+    if what in ("property", "attribute") and lines and ": " in lines[0]:
+        lines[0] = lines[0].replace(": ", ", ", 1)
+
+
+def setup(app):
+    # Before napoleon's own handler (priority 500).
+    app.connect("autodoc-process-docstring", _no_inline_attribute_type, priority=400)

@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python -c "import sphinx" 2>/dev/null || .venv/bin/python -m pip install -q ".[docs]"
-.venv/bin/python -m sphinx -W --keep-going -q -b html docs docs/_build/html
+.venv/bin/python -m sphinx -W --keep-going -E -q -b html docs docs/_build/html
 echo "docs: built docs/_build/html/index.html"

@@ -8,19 +8,6 @@ cd "$(dirname "$0")/.."
 py=.venv/bin/python
 
 allowlist=$PWD/tools/stubtest-allowlist.txt
-# Until MpmcQueue is built into the module, its stubs have nothing to match.
-if ! "$py" -c "import rocksq.nonblocking as n; n.MpmcQueue" 2>/dev/null; then
-  echo "typecheck: MpmcQueue not built yet; its stubs are not checked by stubtest"
-  tmp_allowlist=$(mktemp)
-  trap 'rm -f "$tmp_allowlist"' EXIT
-  { grep -v Mpmc "$allowlist"; cat; } >"$tmp_allowlist" <<'LIST'
-rocksq.blocking.MpmcQueue
-rocksq.blocking.__all__
-rocksq.nonblocking.Mpmc.*
-rocksq.nonblocking.__all__
-LIST
-  allowlist=$tmp_allowlist
-fi
 # Outside the clone, so that `import rocksq` finds the installed package.
 (cd / && "$OLDPWD/$py" -m mypy.stubtest rocksq --allowlist "$allowlist")
 "$py" -m mypy --strict --no-incremental examples/ tests/test_typing_usage.py

@@ -22,7 +22,7 @@ from ._rocksq import (
 from . import blocking, nonblocking
 from . import _asyncio
 
-_asyncio.install(nonblocking.Response)
+_asyncio.install(nonblocking.Response, nonblocking.MpmcResponse)
 
 __version__: str = version()
 
