@@ -51,18 +51,29 @@ def test_blocking_fifo_types(tmp_path: pathlib.Path) -> None:
         assert_type(q.disk_size, int)
 
 
-def mpmc_types(path: str) -> None:
-    """Type-checked only (MpmcQueue is built by another part of the project)."""
-    q = nonblocking.MpmcQueue(path, ttl=60, max_inflight_ops=10)
-    q.add([b"a"]).get()
-    data = q.next("reader", rocksq.StartPosition.Oldest, max_elements=5).get().data
-    assert_type(data, Optional[Tuple[List[bytes], bool]])
-    assert_type(q.labels.get().labels, Optional[List[str]])
-    assert_type(q.remove_label("reader").get().removed_label, Optional[bool])
-    bq = blocking.MpmcQueue(path + "-blocking", 60)
-    assert_type(bq.next("r", rocksq.StartPosition.Newest), Tuple[List[bytes], bool])
-    assert_type(bq.labels, List[str])
-    assert_type(bq.remove_label("r"), bool)
+def test_mpmc_types(tmp_path: pathlib.Path) -> None:
+    with nonblocking.MpmcQueue(tmp_path / "log", ttl=60, max_inflight_ops=10) as q:
+        assert_type(q.add([b"a"]), nonblocking.MpmcResponse)
+        data = q.next("reader", rocksq.StartPosition.Oldest, max_elements=5).get().data
+        assert_type(data, Optional[Tuple[List[bytes], bool]])
+        assert data == ([b"a"], False)
+        assert_type(q.labels.get().labels, Optional[List[str]])
+        assert_type(q.remove_label("reader").get().removed_label, Optional[bool])
+        assert_type(q.len.try_get(), Optional[nonblocking.MpmcResponseVariant])
+
+        async def awaited() -> Optional[int]:
+            variant = await q.len
+            assert_type(variant, nonblocking.MpmcResponseVariant)
+            return variant.len
+
+        assert asyncio.run(awaited()) == 1
+    with blocking.MpmcQueue(str(tmp_path / "blocking-log"), 60, durable=False) as bq:
+        bq.add([b"x"])
+        assert_type(bq.next("r", rocksq.StartPosition.Newest), Tuple[List[bytes], bool])
+        assert_type(bq.labels, List[str])
+        assert_type(bq.remove_label("r"), bool)
+        assert_type(bq.len, int)
+        assert_type(bq.is_empty, bool)
 
 
 def test_exceptions_are_runtime_errors() -> None:
