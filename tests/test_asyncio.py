@@ -290,3 +290,26 @@ def test_signal_is_written_only_while_armed(qpath):
         assert not readable(signal, 0)  # disarmed by the write: one write per arm
     finally:
         signal.close()
+
+
+def test_wait_for_and_gather_accept_responses(qpath):
+    async def main():
+        q = nonblocking.PersistentQueueWithCapacity(qpath)
+        pushed = await asyncio.gather(q.push([b"a"]), q.push([b"b"]))
+        assert [v.data for v in pushed] == [None, None]
+        assert (await asyncio.wait_for(q.pop(2), timeout=30)).data == [b"a", b"b"]
+        # A timed-out wait_for cancels only the wait; the pop's items stay in
+        # the Response.
+        for attempt in range(8):
+            await q.push([b"c"])
+            busy_response(q, 1_000 * 4**attempt)
+            response = q.pop(1)
+            try:
+                await asyncio.wait_for(response, timeout=0)
+            except asyncio.TimeoutError:
+                assert response.get().data == [b"c"]
+                return
+            await q.pop(1_000_000_000)
+        pytest.fail("wait_for never timed out")
+
+    asyncio.run(main())
