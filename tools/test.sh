@@ -12,3 +12,4 @@ ctest --test-dir build/cpp-tests --output-on-failure -j "$jobs"
 .venv/bin/python -m pytest -q "$@"
 bash tools/typecheck.sh
 bash tools/docs.sh
+bash tools/wheel.sh
