@@ -56,6 +56,9 @@ TEST(CompletionCallback, CanBeRemoved) {
   q.push({"a"}).get();
   q.len().get();
   q.set_completion_callback(nullptr);
+  // Groups run one after another: once a group taken after the removal has
+  // completed, every earlier callback has returned.
+  q.len().get();
   const int before = calls.load();
   q.pop(1).get();
   q.len().get();
