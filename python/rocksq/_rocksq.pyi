@@ -3,7 +3,7 @@
 import enum
 import os
 from types import ModuleType
-from typing import Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 from typing_extensions import TypeAlias, disjoint_base
 
@@ -28,6 +28,10 @@ class StartPosition(enum.Enum):
 def version() -> str: ...
 def remove_queue(path: _StrPath) -> None: ...
 def remove_mpmc_queue(path: _StrPath) -> None: ...
+
+# Used by rocksq.cli (`rocksq info`, `rocksq peek`).
+def _inspect(path: _StrPath) -> Dict[str, Any]: ...
+def _peek(path: _StrPath, max_items: int = 10, label: Optional[str] = None) -> List[bytes]: ...
 
 @disjoint_base
 class _AsyncSignal(metaclass=_NanobindType):
