@@ -14,6 +14,7 @@ namespace nb = nanobind;
 NB_MODULE(_rocksq, m) {
   m.doc() = "rocksq's compiled core; import rocksq instead.";
   rocksq_py::bind_errors(m);
+  rocksq_py::bind_async_signal(m);
 
   nb::enum_<rocksq::StartPosition>(m, "StartPosition",
                                    "Where a new MpmcQueue consumer label starts reading.")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the C++ tests (ctest) and the Python tests (pytest).
+# Runs every test: the C++ tests (ctest), the type and docs checks, the wheel
+# check, and the Python tests (pytest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -20,5 +21,10 @@ if [ -z "${ROCKSQ_REFERENCE_PYTHON:-}" ]; then
   export ROCKSQ_REFERENCE_PYTHON
 fi
 
-.venv/bin/python -m pytest -q "$@"
+bash tools/typecheck.sh
+bash tools/docs.sh
+# The self-contained wheel (build, auditwheel repair, install, push/pop).
 bash tools/wheel.sh
+
+# Last, so that pytest's summary closes the run.
+.venv/bin/python -m pytest -q "$@"
