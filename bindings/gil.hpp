@@ -1,10 +1,13 @@
 // GilRelease: nb::gil_scoped_release that is safe at interpreter shutdown.
 //
-// A daemon thread still waiting without the GIL when the interpreter
-// finalizes is terminated by Python with pthread_exit() as it re-acquires the
-// GIL; that forced unwind runs through a noexcept destructor and nanobind's
-// catch (...) and aborts the process ("terminate called without an active
-// exception").  Such a thread parks forever instead: the process is exiting.
+// A daemon thread that re-acquires the GIL while the interpreter finalizes is
+// ended by Python with pthread_exit(); that forced unwind runs through a
+// noexcept destructor and nanobind's catch (...) and aborts the process
+// ("terminate called without an active exception").  So once the interpreter
+// is exiting (an atexit hook says so, before finalization starts), a thread
+// other than the main one parks forever instead of taking the GIL back: the
+// process is ending anyway.  The hook first lets every thread already on its
+// way back to the GIL get there (a Dekker-style handshake on two atomics).
 #ifndef ROCKSQ_BINDINGS_GIL_HPP_
 #define ROCKSQ_BINDINGS_GIL_HPP_
 
@@ -12,10 +15,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
+#include <nanobind/nanobind.h>
+
 namespace rocksq_py {
+
+inline std::atomic<bool> g_interpreter_exiting{false};
+inline std::atomic<int> g_threads_retaking_gil{0};
 
 inline bool interpreter_is_finalizing() {
 #if PY_VERSION_HEX >= 0x030D0000
@@ -25,16 +34,20 @@ inline bool interpreter_is_finalizing() {
 #endif
 }
 
+// The main thread (thread id == process id) runs the exit: it never parks.
+inline bool is_main_thread() { return ::syscall(SYS_gettid) == ::getpid(); }
+
 class GilRelease {
  public:
   GilRelease() : state_(PyEval_SaveThread()) {}
   ~GilRelease() {
-    // The main thread (thread id == process id) is the one finalizing: it
-    // may take the GIL back.  Checked only at shutdown: one syscall then.
-    if (interpreter_is_finalizing() && ::syscall(SYS_gettid) != ::getpid()) {
+    g_threads_retaking_gil.fetch_add(1);
+    if ((g_interpreter_exiting.load() || interpreter_is_finalizing()) && !is_main_thread()) {
+      g_threads_retaking_gil.fetch_sub(1);
       for (;;) std::this_thread::sleep_for(std::chrono::hours(24));
     }
     PyEval_RestoreThread(state_);
+    g_threads_retaking_gil.fetch_sub(1);
   }
 
   GilRelease(const GilRelease&) = delete;
@@ -43,6 +56,21 @@ class GilRelease {
  private:
   PyThreadState* const state_;
 };
+
+// Registers the atexit hook that starts parking; call once at module init.
+inline void park_threads_at_exit() {
+  namespace nb = nanobind;
+  nb::module_::import_("atexit").attr("register")(nb::cpp_function([] {
+    g_interpreter_exiting.store(true);
+    // Threads that got past the check before the store: let them take the
+    // GIL now, while that is still safe (at most a second).
+    for (int i = 0; i < 1000 && g_threads_retaking_gil.load() > 0; ++i) {
+      Py_BEGIN_ALLOW_THREADS
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      Py_END_ALLOW_THREADS
+    }
+  }));
+}
 
 }  // namespace rocksq_py
 

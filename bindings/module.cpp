@@ -14,6 +14,7 @@ namespace nb = nanobind;
 NB_MODULE(_rocksq, m) {
   m.doc() = "rocksq's compiled core; import rocksq instead.";
   rocksq_py::bind_errors(m);
+  rocksq_py::park_threads_at_exit();
   rocksq_py::bind_async_signal(m);
 
   nb::enum_<rocksq::StartPosition>(m, "StartPosition",
