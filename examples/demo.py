@@ -33,6 +33,17 @@ def main() -> None:
             print("refused:", e)
         small.close()
 
+        # MPMC log: two consumers read the same elements, each at its own pace.
+        log = nonblocking.MpmcQueue(root / "log", ttl=60)
+        log.add([b"e1", b"e2", b"e3"]).get()
+        for label in ("billing", "audit"):
+            data = log.next(label, rocksq.StartPosition.Oldest, max_elements=2).get().data
+            assert data is not None
+            items, expired = data
+            print(f"{label} read {items} (expired before reading: {expired})")
+        print("labels:", log.labels.get().labels, "len:", log.len.get().len)
+        log.close()
+
     print("rocksq", rocksq.__version__)
 
 
