@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "fork_guard.hpp"
+#include "mpmc_expiry.hpp"
 #include "mpmc_store.hpp"
 #include "rocksq/error.hpp"
 #include "worker.hpp"
@@ -80,16 +81,7 @@ class LockedMpmc {
   Worker<NoOp>::Clock::time_point tick() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!store_) return Worker<NoOp>::Clock::time_point::max();
-    try {
-      store_->expire();
-      store_->commit();
-      store_->reclaim_space();
-    } catch (...) {
-      store_->rollback();
-      throw;
-    }
-    // Wake at least every second: an add may make an earlier deadline.
-    return std::min(store_->expiry_due(), Worker<NoOp>::Clock::now() + std::chrono::seconds(1));
+    return expire_and_reclaim(*store_);
   }
 
   const std::string path_;

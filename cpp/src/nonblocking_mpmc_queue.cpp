@@ -1,6 +1,5 @@
 #include "rocksq/nonblocking/mpmc_queue.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -8,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "mpmc_expiry.hpp"
 #include "mpmc_store.hpp"
 #include "queue_service.hpp"
 #include "rocksq/error.hpp"
@@ -85,21 +85,6 @@ void execute(internal::MpmcStore& store, std::vector<MpmcOp>& ops) {
   }
 }
 
-// Runs on the worker between groups: removes what expired, and wakes again
-// when the oldest element expires (at least every second, since an add to
-// an empty log makes a new deadline).
-MpmcService::Clock::time_point tick(internal::MpmcStore& store) {
-  try {
-    store.expire();
-    store.commit();
-    store.reclaim_space();
-  } catch (...) {
-    store.rollback();
-    throw;
-  }
-  return std::min(store.expiry_due(), MpmcService::Clock::now() + std::chrono::seconds(1));
-}
-
 }  // namespace
 
 class MpmcQueue::Impl {
@@ -111,7 +96,8 @@ class MpmcQueue::Impl {
   // The store's ttl is read before the worker starts using the store.
   Impl(const std::string& path, std::unique_ptr<internal::MpmcStore> store,
        std::size_t max_inflight_ops)
-      : ttl(store->ttl()), service(path, std::move(store), max_inflight_ops, execute, tick) {}
+      : ttl(store->ttl()),
+        service(path, std::move(store), max_inflight_ops, execute, internal::expire_and_reclaim) {}
 
   const std::chrono::seconds ttl;
   MpmcService service;
