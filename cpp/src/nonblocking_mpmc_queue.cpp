@@ -87,20 +87,20 @@ void execute(internal::MpmcStore& store, std::vector<MpmcOp>& ops) {
 
 }  // namespace
 
-class MpmcQueue::Impl {
+class MpmcQueue::Impl : public MpmcService {
  public:
+  // ttl was checked: it is the store's.
   Impl(const std::string& path, std::chrono::seconds ttl, std::size_t max_inflight_ops,
        const Options& options)
-      : Impl(path, std::make_unique<internal::MpmcStore>(path, ttl, options), max_inflight_ops) {}
+      : MpmcService(
+            path, [&] { return std::make_unique<internal::MpmcStore>(path, ttl, options); },
+            max_inflight_ops, execute, internal::expire_and_reclaim),
+        ttl_(ttl) {}
 
-  // The store's ttl is read before the worker starts using the store.
-  Impl(const std::string& path, std::unique_ptr<internal::MpmcStore> store,
-       std::size_t max_inflight_ops)
-      : ttl(store->ttl()),
-        service(path, std::move(store), max_inflight_ops, execute, internal::expire_and_reclaim) {}
+  std::chrono::seconds ttl() const { return ttl_; }
 
-  const std::chrono::seconds ttl;
-  MpmcService service;
+ private:
+  const std::chrono::seconds ttl_;
 };
 
 MpmcQueue::MpmcQueue(const std::string& path, std::chrono::seconds ttl,
@@ -121,7 +121,7 @@ MpmcQueue::~MpmcQueue() = default;
 std::shared_future<void> MpmcQueue::add(std::vector<std::string> items) {
   MpmcOp op(MpmcOp::Kind::kAdd);
   op.items = std::move(items);
-  return impl_->service.submit<0>(std::move(op));
+  return impl_->submit<0>(std::move(op));
 }
 
 std::shared_future<NextResult> MpmcQueue::next(std::string label, StartPosition start_position,
@@ -130,44 +130,44 @@ std::shared_future<NextResult> MpmcQueue::next(std::string label, StartPosition 
   op.label = std::move(label);
   op.start_position = start_position;
   op.number = max_elements;
-  return impl_->service.submit<1>(std::move(op));
+  return impl_->submit<1>(std::move(op));
 }
 
 std::shared_future<std::vector<std::string>> MpmcQueue::labels() {
-  return impl_->service.submit<2>(MpmcOp(MpmcOp::Kind::kLabels));
+  return impl_->submit<2>(MpmcOp(MpmcOp::Kind::kLabels));
 }
 
 std::shared_future<bool> MpmcQueue::remove_label(std::string label) {
   MpmcOp op(MpmcOp::Kind::kRemoveLabel);
   op.label = std::move(label);
-  return impl_->service.submit<3>(std::move(op));
+  return impl_->submit<3>(std::move(op));
 }
 
 std::shared_future<std::size_t> MpmcQueue::len() {
-  return impl_->service.submit<4>(MpmcOp(MpmcOp::Kind::kLen));
+  return impl_->submit<4>(MpmcOp(MpmcOp::Kind::kLen));
 }
 
 std::shared_future<std::uint64_t> MpmcQueue::payload_size() {
-  return impl_->service.submit<5>(MpmcOp(MpmcOp::Kind::kPayloadSize));
+  return impl_->submit<5>(MpmcOp(MpmcOp::Kind::kPayloadSize));
 }
 
 std::shared_future<std::uint64_t> MpmcQueue::disk_size() {
-  return impl_->service.submit<5>(MpmcOp(MpmcOp::Kind::kDiskSize));
+  return impl_->submit<5>(MpmcOp(MpmcOp::Kind::kDiskSize));
 }
 
 void MpmcQueue::set_completion_callback(std::function<void()> callback) {
-  impl_->service.set_completion_callback(std::move(callback));
+  impl_->set_completion_callback(std::move(callback));
 }
 
-std::size_t MpmcQueue::inflight_ops() const { return impl_->service.inflight(); }
+std::size_t MpmcQueue::inflight_ops() const { return impl_->inflight(); }
 
-std::size_t MpmcQueue::max_inflight_ops() const { return impl_->service.max_inflight(); }
+std::size_t MpmcQueue::max_inflight_ops() const { return impl_->max_inflight(); }
 
-void MpmcQueue::close() { impl_->service.close(); }
+void MpmcQueue::close() { impl_->close(); }
 
-const std::string& MpmcQueue::path() const { return impl_->service.path(); }
+const std::string& MpmcQueue::path() const { return impl_->path(); }
 
-std::chrono::seconds MpmcQueue::ttl() const { return impl_->ttl; }
+std::chrono::seconds MpmcQueue::ttl() const { return impl_->ttl(); }
 
 }  // namespace nonblocking
 }  // namespace rocksq

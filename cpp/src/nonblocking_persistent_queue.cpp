@@ -92,8 +92,10 @@ class PersistentQueueWithCapacity::Impl : public FifoService {
  public:
   Impl(const std::string& path, std::size_t max_elements, std::size_t max_inflight_ops,
        const Options& options)
-      : FifoService(path, std::make_unique<internal::FifoStore>(path, max_elements, options),
-                    max_inflight_ops, execute) {}
+      : FifoService(
+            path,
+            [&] { return std::make_unique<internal::FifoStore>(path, max_elements, options); },
+            max_inflight_ops, execute) {}
 };
 
 PersistentQueueWithCapacity::PersistentQueueWithCapacity(const std::string& path,
