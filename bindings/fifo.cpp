@@ -8,8 +8,9 @@
 
 #include "async_signal.hpp"
 #include "bindings.hpp"
-#include "gil.hpp"
 #include "convert.hpp"
+#include "gil.hpp"
+#include "queue_class.hpp"
 #include "rocksq/nonblocking/persistent_queue.hpp"
 #include "rocksq/persistent_queue.hpp"
 #include "variants.hpp"
@@ -20,22 +21,6 @@ namespace {
 
 using NonblockingFifo = rocksq::nonblocking::PersistentQueueWithCapacity;
 using BlockingFifo = rocksq::PersistentQueueWithCapacity;
-
-// Runs fn with the GIL released when no_gil is set.
-template <typename Fn>
-auto maybe_without_gil(bool no_gil, Fn&& fn) {
-  if (no_gil) {
-    GilRelease release;
-    return fn();
-  }
-  return fn();
-}
-
-rocksq::Options options_from(bool durable) {
-  rocksq::Options options;
-  options.durable = durable;
-  return options;
-}
 
 nb::object fifo_data(const std::vector<std::string>& items) {
   ResponseVariant v;
@@ -95,7 +80,9 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
                    "int for payload_size and disk_size, else None.");
   bind_response<Response>(nonblocking, "Response", "ResponseVariant");
 
-  nb::class_<NonblockingFifo>(nonblocking, "PersistentQueueWithCapacity", kNonblockingDoc)
+  nb::class_<NonblockingFifo> nonblocking_fifo(nonblocking, "PersistentQueueWithCapacity",
+                                               kNonblockingDoc);
+  nonblocking_fifo
       .def("__init__",
            [](NonblockingFifo* self, nb::handle path, nb::handle max_elements,
               nb::handle max_inflight_ops, bool durable) {
@@ -151,23 +138,13 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
                    "Total bytes of the items held, as a Response whose get().size is an int.")
       .def_prop_ro("disk_size",
                    [](NonblockingFifo& q) { return respond(q.disk_size(), fifo_size); },
-                   "Bytes used by the queue's directory, as a Response whose get().size is an int.")
-      .def_prop_ro("inflight_ops", &NonblockingFifo::inflight_ops,
-                   "Operations submitted whose result is not yet available.")
-      .def("close", [](NonblockingFifo& q) {
-             GilRelease release;
-             q.close();
-           },
-           "Completes pending operations and releases the queue.  Later calls raise "
-           "QueueClosedError.  Idempotent.")
-      .def("__enter__", [](nb::handle self) { return nb::borrow(self); },
-           "Returns the queue itself (with-statement support).")
-      .def("__exit__", [](NonblockingFifo& q, nb::args) {
-        GilRelease release;
-        q.close();
-      }, "Closes the queue (see close()).");
+                   "Bytes used by the queue's directory, as a Response whose get().size is an int.");
+  add_nonblocking_lifecycle(nonblocking_fifo,
+                            "Completes pending operations and releases the queue.  Later calls "
+                            "raise QueueClosedError.  Idempotent.");
 
-  nb::class_<BlockingFifo>(blocking, "PersistentQueueWithCapacity", kBlockingDoc)
+  nb::class_<BlockingFifo> blocking_fifo(blocking, "PersistentQueueWithCapacity", kBlockingDoc);
+  blocking_fifo
       .def("__init__",
            [](BlockingFifo* self, nb::handle path, nb::handle max_elements, bool durable) {
              const std::string p = path_from_python(path, "path");
@@ -213,15 +190,9 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
                    nb::call_guard<GilRelease>(), "Total bytes of the items held.")
       .def_prop_ro("disk_size", &BlockingFifo::disk_size,
                    nb::call_guard<GilRelease>(),
-                   "Bytes used by the queue's directory.")
-      .def("close", &BlockingFifo::close, nb::call_guard<GilRelease>(),
-           "Releases the queue.  Later calls raise QueueClosedError.  Idempotent.")
-      .def("__enter__", [](nb::handle self) { return nb::borrow(self); },
-           "Returns the queue itself (with-statement support).")
-      .def("__exit__", [](BlockingFifo& q, nb::args) {
-        GilRelease release;
-        q.close();
-      }, "Closes the queue (see close()).");
+                   "Bytes used by the queue's directory.");
+  add_lifecycle(blocking_fifo,
+                "Releases the queue.  Later calls raise QueueClosedError.  Idempotent.");
 }
 
 }  // namespace rocksq_py

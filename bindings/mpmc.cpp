@@ -11,8 +11,9 @@
 
 #include "async_signal.hpp"
 #include "bindings.hpp"
-#include "gil.hpp"
 #include "convert.hpp"
+#include "gil.hpp"
+#include "queue_class.hpp"
 #include "rocksq/mpmc_queue.hpp"
 #include "rocksq/nonblocking/mpmc_queue.hpp"
 #include "rocksq/start_position.hpp"
@@ -28,22 +29,6 @@ using BlockingMpmc = rocksq::MpmcQueue;
 [[noreturn]] void raise(PyObject* type, const std::string& message) {
   PyErr_SetString(type, message.c_str());
   throw nb::python_error();
-}
-
-// Runs fn with the GIL released when no_gil is set.
-template <typename Fn>
-auto maybe_without_gil(bool no_gil, Fn&& fn) {
-  if (no_gil) {
-    GilRelease release;
-    return fn();
-  }
-  return fn();
-}
-
-rocksq::Options options_from(bool durable) {
-  rocksq::Options options;
-  options.durable = durable;
-  return options;
 }
 
 // A whole number of seconds, 0 < ttl <= kMaxTtlSeconds.
@@ -201,7 +186,8 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
                    "int for payload_size and disk_size, else None.");
   bind_response<MpmcResponse>(nonblocking, "MpmcResponse", "MpmcResponseVariant");
 
-  nb::class_<NonblockingMpmc>(nonblocking, "MpmcQueue", kNonblockingDoc)
+  nb::class_<NonblockingMpmc> nonblocking_mpmc(nonblocking, "MpmcQueue", kNonblockingDoc);
+  nonblocking_mpmc
       .def("__init__",
            [](NonblockingMpmc* self, nb::handle path, nb::handle ttl,
               nb::handle max_inflight_ops, bool durable) {
@@ -267,23 +253,13 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
       .def_prop_ro("disk_size",
                    [](NonblockingMpmc& q) { return respond(q.disk_size(), mpmc_size); },
                    "Bytes used by the log's directory: an MpmcResponse whose get().size is an "
-                   "int.")
-      .def_prop_ro("inflight_ops", &NonblockingMpmc::inflight_ops,
-                   "Operations submitted whose result is not yet available.")
-      .def("close", [](NonblockingMpmc& q) {
-             GilRelease release;
-             q.close();
-           },
-           "Completes pending operations and releases the log.  Later calls raise "
-           "QueueClosedError.  Idempotent.")
-      .def("__enter__", [](nb::handle self) { return nb::borrow(self); },
-           "Returns the queue itself (with-statement support).")
-      .def("__exit__", [](NonblockingMpmc& q, nb::args) {
-        GilRelease release;
-        q.close();
-      }, "Closes the queue (see close()).");
+                   "int.");
+  add_nonblocking_lifecycle(nonblocking_mpmc,
+                            "Completes pending operations and releases the log.  Later calls "
+                            "raise QueueClosedError.  Idempotent.");
 
-  nb::class_<BlockingMpmc>(blocking, "MpmcQueue", kBlockingDoc)
+  nb::class_<BlockingMpmc> blocking_mpmc(blocking, "MpmcQueue", kBlockingDoc);
+  blocking_mpmc
       .def("__init__",
            [](BlockingMpmc* self, nb::handle path, nb::handle ttl, bool durable) {
              const std::string p = path_from_python(path, "path");
@@ -343,15 +319,9 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
       .def_prop_ro("payload_size", &BlockingMpmc::payload_size,
                    nb::call_guard<GilRelease>(), "Total bytes of the elements held.")
       .def_prop_ro("disk_size", &BlockingMpmc::disk_size,
-                   nb::call_guard<GilRelease>(), "Bytes used by the log's directory.")
-      .def("close", &BlockingMpmc::close, nb::call_guard<GilRelease>(),
-           "Releases the log.  Later calls raise QueueClosedError.  Idempotent.")
-      .def("__enter__", [](nb::handle self) { return nb::borrow(self); },
-           "Returns the queue itself (with-statement support).")
-      .def("__exit__", [](BlockingMpmc& q, nb::args) {
-        GilRelease release;
-        q.close();
-      }, "Closes the queue (see close()).");
+                   nb::call_guard<GilRelease>(), "Bytes used by the log's directory.");
+  add_lifecycle(blocking_mpmc,
+                "Releases the log.  Later calls raise QueueClosedError.  Idempotent.");
 }
 
 }  // namespace rocksq_py

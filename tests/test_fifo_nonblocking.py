@@ -14,6 +14,30 @@ NQ = nonblocking.PersistentQueueWithCapacity
 MB = b"x" * (1 << 20)
 
 
+class Spinner:
+    """A Python thread that counts its steps while `counting` is set: steps made
+    while another thread is in a call prove that the call released the GIL."""
+
+    def __init__(self, counting=False):
+        self.counting = counting
+        self.steps = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._spin)
+
+    def _spin(self):
+        while not self._stop:
+            if self.counting:
+                self.steps += 1
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop = True
+        self._thread.join()
+
+
 def slow_pop(q, megabytes=48):
     """A pop queued behind a large push: a Response that takes a while."""
     q.push([MB] * megabytes)
@@ -111,82 +135,45 @@ def test_back_pressure_blocks_the_submitter_not_the_others(qpath):
     """With max_inflight_ops=1 a thread submitting behind a slow push waits for
     room (GIL released); another thread keeps running meanwhile."""
     q = NQ(qpath, max_inflight_ops=1)
-    progress = 0
-    done = threading.Event()
-
-    def spin():
-        nonlocal progress
-        while not done.is_set():
-            progress += 1
-
-    spinner = threading.Thread(target=spin)
-    spinner.start()
-    try:
-        before = progress
+    with Spinner(counting=True) as spinner:
+        before = spinner.steps
         q.push([MB] * 32)
         q.push([b"after"])  # waits for room while the big push is written
         responses = [q.len for _ in range(20)]
         assert [r.get().len for r in responses] == [33] * 20
-        assert progress > before
-    finally:
-        done.set()
-        spinner.join()
+        assert spinner.steps > before
 
 
 @pytest.mark.parametrize("no_gil", [True, False])
 def test_get_releases_the_gil_while_waiting(qpath, no_gil):
     """A second Python thread makes progress while get() waits."""
     q = NQ(qpath)
-    state = {"in_get": False, "progress_in_get": 0, "stop": False}
-
-    def spin():
-        while not state["stop"]:
-            if state["in_get"]:
-                state["progress_in_get"] += 1
-
-    spinner = threading.Thread(target=spin)
-    spinner.start()
-    try:
+    with Spinner() as spinner:
         for _ in range(5):
             q.push([MB] * 48, no_gil=no_gil)
             r = q.pop(1, no_gil=no_gil)
             if r.is_ready:
                 continue  # inconclusive: it did not have to wait
-            state["in_get"] = True
+            spinner.counting = True
             r.get()
-            state["in_get"] = False
-            if state["progress_in_get"] > 0:
+            spinner.counting = False
+            if spinner.steps > 0:
                 break
-    finally:
-        state["stop"] = True
-        spinner.join()
-    assert state["progress_in_get"] > 0
+    assert spinner.steps > 0
 
 
 def test_blocking_calls_release_the_gil(qpath):
     q = blocking.PersistentQueueWithCapacity(qpath)
-    state = {"in_call": False, "progress": 0, "stop": False}
-
-    def spin():
-        while not state["stop"]:
-            if state["in_call"]:
-                state["progress"] += 1
-
-    spinner = threading.Thread(target=spin)
-    spinner.start()
-    try:
+    with Spinner() as spinner:
         big = [MB] * 64
         for _ in range(5):
-            state["in_call"] = True
+            spinner.counting = True
             q.push(big)
             q.pop(64)
-            state["in_call"] = False
-            if state["progress"] > 0:
+            spinner.counting = False
+            if spinner.steps > 0:
                 break
-    finally:
-        state["stop"] = True
-        spinner.join()
-    assert state["progress"] > 0
+    assert spinner.steps > 0
 
 
 def test_close_completes_pending_operations(qpath):

@@ -16,6 +16,18 @@ PER_PRODUCER = 10000
 DEADLINE = 120.0
 
 
+def run_within_deadline(threads):
+    """Starts threads and joins them; fails if any still runs after DEADLINE.
+    Returns the seconds they took."""
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=max(0.0, start + DEADLINE - time.monotonic()))
+    assert not [t for t in threads if t.is_alive()], "deadlock: threads still running at the deadline"
+    return time.monotonic() - start
+
+
 def storm(push, pop, inflight=None):
     total = PRODUCERS * PER_PRODUCER
     received = [[] for _ in range(CONSUMERS)]
@@ -53,13 +65,7 @@ def storm(push, pop, inflight=None):
 
     threads = [threading.Thread(target=producer, args=(p,), daemon=True) for p in range(PRODUCERS)]
     threads += [threading.Thread(target=consumer, args=(c,), daemon=True) for c in range(CONSUMERS)]
-    start = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=max(0.0, start + DEADLINE - time.monotonic()))
-    assert not [t for t in threads if t.is_alive()], "deadlock: threads still running at the deadline"
-    elapsed = time.monotonic() - start
+    elapsed = run_within_deadline(threads)
     assert not errors, errors
     # Exactly once.
     everything = [x for r in received for x in r]
@@ -148,12 +154,7 @@ def test_thread_storm_mpmc(qpath, module):
 
     threads = [threading.Thread(target=producer, args=(p,), daemon=True) for p in range(PRODUCERS)]
     threads += [threading.Thread(target=reader, args=(c,), daemon=True) for c in range(CONSUMERS)]
-    start = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=max(0.0, start + DEADLINE - time.monotonic()))
-    assert not [t for t in threads if t.is_alive()], "deadlock: threads still running at the deadline"
+    elapsed = run_within_deadline(threads)
     assert not errors, errors
     for label, got in received.items():
         assert len(got) == total and len(set(got)) == total, label
@@ -163,5 +164,5 @@ def test_thread_storm_mpmc(qpath, module):
             assert i > last.get(p, -1), f"{label}: producer {p}'s order broken"
             last[p] = i
     print(f"MPMC: {total} elements added by {PRODUCERS} threads, read by {CONSUMERS} labels, "
-          f"in {time.monotonic() - start:.2f} s")
+          f"in {elapsed:.2f} s")
     q.close()

@@ -4,14 +4,10 @@
 #define ROCKSQ_SRC_LOCKED_FIFO_HPP_
 
 #include <memory>
-#include <mutex>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "fifo_store.hpp"
-#include "fork_guard.hpp"
-#include "rocksq/error.hpp"
+#include "locked_store.hpp"
 
 namespace rocksq {
 namespace internal {
@@ -19,47 +15,25 @@ namespace internal {
 class LockedFifo {
  public:
   LockedFifo(const std::string& path, std::size_t max_elements, const Options& options)
-      : path_(path), max_elements_(max_elements),
-        store_(std::make_unique<FifoStore>(path, max_elements, options)) {}
+      : max_elements_(max_elements),
+        store_("queue " + path, path,
+               [&] { return std::make_unique<FifoStore>(path, max_elements, options); }) {}
 
-  ~LockedFifo() { close(); }
-
-  // Runs fn(store) under the lock, then commits what it staged.
+  // Runs fn(store) under the lock, then commits what it staged.  A FifoStore
+  // call that fails has staged nothing.
   template <typename Fn>
   auto run(const char* operation, Fn&& fn) {
-    fork_guard_.check("queue " + path_);  // before the lock: a parent thread may hold it
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!store_) throw ClosedError(std::string("rocksq: ") + operation + " failed for " + path_ + ": the queue is closed");
-    if constexpr (std::is_void_v<decltype(fn(*store_))>) {
-      fn(*store_);
-      store_->commit();
-    } else {
-      auto result = fn(*store_);
-      store_->commit();
-      return result;
-    }
+    return store_.run(operation, [&](FifoStore& store) { return call_and_commit(store, fn); });
   }
 
-  // In a forked child, leaks the store: closing it there would write to the
-  // parent's database files behind the parent's back.
-  void close() {
-    if (fork_guard_.forked()) {
-      static_cast<void>(store_.release());
-      return;
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    store_.reset();
-  }
+  void close() { store_.close(); }
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return store_.path(); }
   std::size_t max_elements() const { return max_elements_; }
 
  private:
-  const std::string path_;
   const std::size_t max_elements_;
-  const ForkGuard fork_guard_;
-  std::mutex mutex_;
-  std::unique_ptr<FifoStore> store_;
+  LockedStore<FifoStore> store_;
 };
 
 }  // namespace internal

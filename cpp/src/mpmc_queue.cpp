@@ -1,11 +1,14 @@
 #include "rocksq/mpmc_queue.hpp"
 
+#include <chrono>
 #include <exception>
-#include <mutex>
-#include <type_traits>
+#include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
-#include "fork_guard.hpp"
+#include "locked_store.hpp"
+#include "mpmc_expiry.hpp"
 #include "mpmc_store.hpp"
 #include "rocksq/error.hpp"
 #include "worker.hpp"
@@ -29,74 +32,45 @@ struct NoOp {
 class LockedMpmc {
  public:
   LockedMpmc(const std::string& path, std::chrono::seconds ttl, const Options& options)
-      : path_(path),
-        ttl_(checked_ttl(ttl)),
-        store_(std::make_unique<MpmcStore>(path, ttl, options)),
+      : ttl_(checked_ttl(ttl)),
+        store_("log " + path, path,
+               [&] { return std::make_unique<MpmcStore>(path, ttl, options); }),
         housekeeper_("log " + path, 1, [](std::vector<NoOp>&) {}, [this] { return tick(); }) {}
 
   ~LockedMpmc() { close(); }
 
-  // Runs fn(store) under the lock, then commits what it staged.
+  // Runs fn(store) under the lock, then commits what it staged; on failure,
+  // discards it.
   template <typename Fn>
   auto run(const char* operation, Fn&& fn) {
-    fork_guard_.check("log " + path_);  // before the lock: a parent thread may hold it
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!store_) {
-      throw ClosedError(std::string("rocksq: ") + operation + " failed for " + path_ +
-                        ": the queue is closed");
-    }
-    try {
-      if constexpr (std::is_void_v<decltype(fn(*store_))>) {
-        fn(*store_);
-        store_->commit();
-      } else {
-        auto result = fn(*store_);
-        store_->commit();
-        return result;
+    return store_.run(operation, [&](MpmcStore& store) {
+      try {
+        return call_and_commit(store, fn);
+      } catch (...) {
+        store.rollback();
+        throw;
       }
-    } catch (...) {
-      store_->rollback();
-      throw;
-    }
+    });
   }
 
   // The housekeeper stops first: it uses the store.
   void close() {
     housekeeper_.stop();
-    if (fork_guard_.forked()) {
-      // Closing the parent's database in a forked child would write to its
-      // files behind its back: leak it on purpose.
-      static_cast<void>(store_.release());
-      return;
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    store_.reset();
+    store_.close();
   }
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return store_.path(); }
   std::chrono::seconds ttl() const { return ttl_; }
 
  private:
   Worker<NoOp>::Clock::time_point tick() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!store_) return Worker<NoOp>::Clock::time_point::max();
-    try {
-      store_->expire();
-      store_->commit();
-      store_->reclaim_space();
-    } catch (...) {
-      store_->rollback();
-      throw;
-    }
-    // Wake at least every second: an add may make an earlier deadline.
-    return std::min(store_->expiry_due(), Worker<NoOp>::Clock::now() + std::chrono::seconds(1));
+    return store_.run_if_open([](MpmcStore* store) {
+      return store ? expire_and_reclaim(*store) : Worker<NoOp>::Clock::time_point::max();
+    });
   }
 
-  const std::string path_;
   const std::chrono::seconds ttl_;
-  const ForkGuard fork_guard_;
-  std::mutex mutex_;
-  std::unique_ptr<MpmcStore> store_;
+  LockedStore<MpmcStore> store_;
   Worker<NoOp> housekeeper_;  // last: stopped before the rest is destroyed
 };
 

@@ -1,15 +1,16 @@
 #include "rocksq/nonblocking/mpmc_queue.hpp"
 
-#include <algorithm>
+#include <chrono>
 #include <exception>
 #include <memory>
-#include <mutex>
-#include <variant>
+#include <string>
+#include <utility>
+#include <vector>
 
-#include "fork_guard.hpp"
+#include "mpmc_expiry.hpp"
 #include "mpmc_store.hpp"
+#include "queue_service.hpp"
 #include "rocksq/error.hpp"
-#include "worker.hpp"
 
 namespace rocksq {
 namespace nonblocking {
@@ -17,154 +18,89 @@ namespace nonblocking {
 namespace {
 
 // One submitted MPMC operation, its inputs and, once executed, its result.
-struct MpmcOp {
+struct MpmcOp
+    : internal::OpResult<void, NextResult, std::vector<std::string>, bool, std::size_t,
+                         std::uint64_t> {
   enum class Kind { kAdd, kNext, kLabels, kRemoveLabel, kLen, kPayloadSize, kDiskSize };
-  using Promise =
-      std::variant<std::promise<void>, std::promise<NextResult>,
-                   std::promise<std::vector<std::string>>, std::promise<bool>,
-                   std::promise<std::size_t>, std::promise<std::uint64_t>>;
 
   explicit MpmcOp(Kind k) : kind(k) {}
 
   Kind kind;
-  Promise promise;
   std::vector<std::string> items;  // add: input; labels: result
   std::string label;               // next, remove_label: input
   StartPosition start_position = StartPosition::Oldest;
   std::uint64_t number = 0;        // next: max_elements; len, sizes, remove_label: result
   NextResult read;                 // next: result
-  std::exception_ptr error;
 
-  void fail(std::exception_ptr e) noexcept {
-    if (!error) error = std::move(e);
-  }
-
-  // size_t and uint64_t may be one type: results are chosen by index.
   void complete() noexcept {
-    try {
-      if (error) {
-        std::visit([this](auto& p) { p.set_exception(error); }, promise);
-        return;
+    publish([this] {
+      switch (result_index()) {
+        case 0: promise_of<0>().set_value(); break;
+        case 1: promise_of<1>().set_value(std::move(read)); break;
+        case 2: promise_of<2>().set_value(std::move(items)); break;
+        case 3: promise_of<3>().set_value(number != 0); break;
+        case 4: promise_of<4>().set_value(static_cast<std::size_t>(number)); break;
+        default: promise_of<5>().set_value(number); break;
       }
-      switch (promise.index()) {
-        case 0: std::get<0>(promise).set_value(); break;
-        case 1: std::get<1>(promise).set_value(std::move(read)); break;
-        case 2: std::get<2>(promise).set_value(std::move(items)); break;
-        case 3: std::get<3>(promise).set_value(number != 0); break;
-        case 4: std::get<4>(promise).set_value(static_cast<std::size_t>(number)); break;
-        default: std::get<5>(promise).set_value(number); break;
-      }
-    } catch (...) {
-      // set_value can only fail for a promise already satisfied: nothing to do.
-    }
+    });
   }
 };
 
+using MpmcService = internal::QueueService<internal::MpmcStore, MpmcOp>;
+
+// Runs on the worker: stages every operation, then commits them together.
+void execute(internal::MpmcStore& store, std::vector<MpmcOp>& ops) {
+  try {
+    for (auto& op : ops) {
+      switch (op.kind) {
+        case MpmcOp::Kind::kAdd:
+          store.add(std::move(op.items));
+          op.items.clear();
+          break;
+        case MpmcOp::Kind::kNext:
+          op.read = store.next(op.label, op.start_position, static_cast<std::size_t>(op.number));
+          break;
+        case MpmcOp::Kind::kLabels:
+          op.items = store.labels();
+          break;
+        case MpmcOp::Kind::kRemoveLabel:
+          op.number = store.remove_label(op.label) ? 1 : 0;
+          break;
+        case MpmcOp::Kind::kLen:
+          op.number = store.len();
+          break;
+        case MpmcOp::Kind::kPayloadSize:
+          op.number = store.payload_size();
+          break;
+        case MpmcOp::Kind::kDiskSize:
+          op.number = store.disk_size();
+          break;
+      }
+    }
+    store.commit();
+  } catch (...) {
+    // Nothing staged was written: every result of this group is void.
+    store.rollback();
+    for (auto& op : ops) op.fail(std::current_exception());
+  }
+}
+
 }  // namespace
 
-class MpmcQueue::Impl {
+class MpmcQueue::Impl : public MpmcService {
  public:
-  using Clock = internal::Worker<MpmcOp>::Clock;
-
+  // ttl was checked: it is the store's.
   Impl(const std::string& path, std::chrono::seconds ttl, std::size_t max_inflight_ops,
        const Options& options)
-      : path_(path),
-        store_(std::make_unique<internal::MpmcStore>(path, ttl, options)),
-        ttl_(store_->ttl()),
-        worker_("queue " + path, max_inflight_ops,
-                [this](std::vector<MpmcOp>& ops) { execute(ops); }, [this] { return tick(); }) {}
+      : MpmcService(
+            path, [&] { return std::make_unique<internal::MpmcStore>(path, ttl, options); },
+            max_inflight_ops, execute, internal::expire_and_reclaim),
+        ttl_(ttl) {}
 
-  ~Impl() { close(); }
-
-  // Result type I of MpmcOp::Promise.
-  template <std::size_t I>
-  auto submit(MpmcOp&& op) {
-    op.promise = MpmcOp::Promise(std::in_place_index<I>);
-    auto future = std::get<I>(op.promise).get_future().share();
-    worker_.submit(std::move(op));
-    return future;
-  }
-
-  // The worker stops first: it is the only user of the store.
-  void close() {
-    if (fork_guard_.forked()) {
-      // A forked child has no worker, and closing the database there would
-      // write to the parent's files behind its back: leak it on purpose.
-      static_cast<void>(store_.release());
-      return;
-    }
-    std::lock_guard<std::mutex> lock(close_mutex_);
-    worker_.stop();
-    store_.reset();
-  }
-  void set_completion_callback(std::function<void()> callback) {
-    worker_.set_completion_callback(std::move(callback));
-  }
-  std::size_t inflight() const { return worker_.inflight(); }
-  std::size_t max_inflight() const { return worker_.max_inflight(); }
-  const std::string& path() const { return path_; }
   std::chrono::seconds ttl() const { return ttl_; }
 
  private:
-  // Runs on the worker: stages every operation, then commits them together.
-  void execute(std::vector<MpmcOp>& ops) {
-    try {
-      for (auto& op : ops) {
-        switch (op.kind) {
-          case MpmcOp::Kind::kAdd:
-            store_->add(std::move(op.items));
-            op.items.clear();
-            break;
-          case MpmcOp::Kind::kNext:
-            op.read = store_->next(op.label, op.start_position,
-                                   static_cast<std::size_t>(op.number));
-            break;
-          case MpmcOp::Kind::kLabels:
-            op.items = store_->labels();
-            break;
-          case MpmcOp::Kind::kRemoveLabel:
-            op.number = store_->remove_label(op.label) ? 1 : 0;
-            break;
-          case MpmcOp::Kind::kLen:
-            op.number = store_->len();
-            break;
-          case MpmcOp::Kind::kPayloadSize:
-            op.number = store_->payload_size();
-            break;
-          case MpmcOp::Kind::kDiskSize:
-            op.number = store_->disk_size();
-            break;
-        }
-      }
-      store_->commit();
-    } catch (...) {
-      // Nothing staged was written: every result of this group is void.
-      store_->rollback();
-      for (auto& op : ops) op.fail(std::current_exception());
-    }
-  }
-
-  // Runs on the worker between groups: removes what expired, and wakes again
-  // when the oldest element expires (at least every second, since an add to
-  // an empty log makes a new deadline).
-  Clock::time_point tick() {
-    try {
-      store_->expire();
-      store_->commit();
-      store_->reclaim_space();
-    } catch (...) {
-      store_->rollback();
-      throw;
-    }
-    return std::min(store_->expiry_due(), Clock::now() + std::chrono::seconds(1));
-  }
-
-  const std::string path_;
-  const internal::ForkGuard fork_guard_;
-  std::mutex close_mutex_;
-  std::unique_ptr<internal::MpmcStore> store_;
   const std::chrono::seconds ttl_;
-  internal::Worker<MpmcOp> worker_;
 };
 
 MpmcQueue::MpmcQueue(const std::string& path, std::chrono::seconds ttl,

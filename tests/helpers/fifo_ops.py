@@ -30,28 +30,22 @@ def is_full(error):
 
 def run(q, op):
     kind = op[0]
-    if module is blocking:
-        if kind == "push":
-            try:
-                q.push([bytes.fromhex(x) for x in op[1]])
-                return "ok"
-            except RuntimeError as e:
-                if is_full(e):
-                    return "full"
-                raise
-        if kind == "pop":
-            return [x.hex() for x in q.pop(op[1])]
-        if kind == "len":
-            return q.len
-        return q.payload_size
     if kind == "push":
         try:
-            q.push([bytes.fromhex(x) for x in op[1]]).get()
+            pushed = q.push([bytes.fromhex(x) for x in op[1]])
+            if module is nonblocking:
+                pushed.get()
             return "ok"
         except RuntimeError as e:
             if is_full(e):
                 return "full"
             raise
+    if module is blocking:
+        if kind == "pop":
+            return [x.hex() for x in q.pop(op[1])]
+        if kind == "len":
+            return q.len
+        return q.payload_size
     if kind == "pop":
         return [x.hex() for x in q.pop(op[1]).get().data]
     if kind == "len":
