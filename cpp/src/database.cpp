@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/convenience.h>
 
@@ -79,6 +80,13 @@ rocksdb::Options database_options() {
   options.keep_log_file_num = 2;
   options.max_log_file_size = std::size_t{1} << 20;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // One thread writes (the queue's worker), to keys that grow (segments) or
+  // repeat (metadata): inserting next to the last key of the same prefix
+  // skips most of the memtable's skiplist search.  Hints need the memtable
+  // written by one thread at a time.
+  options.allow_concurrent_memtable_write = false;
+  options.memtable_insert_with_hint_prefix_extractor.reset(
+      rocksdb::NewFixedPrefixTransform(1));
   rocksdb::BlockBasedTableOptions table;
   table.block_size = 64 * 1024;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
