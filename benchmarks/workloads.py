@@ -129,7 +129,7 @@ def fifo_batch(path, scale):
 
 def fifo_threads(path, scale):
     """4 producer and 4 consumer threads, one item per call."""
-    n = 40_000 if scale == "full" else 8_000
+    n = 100_000 if scale == "full" else 8_000
     producers = consumers = 4
     q = fifo(path)
     consumed = [0]

@@ -29,6 +29,13 @@ auto maybe_without_gil(bool no_gil, Fn&& fn) {
   return fn();
 }
 
+// A submission waits only while max_inflight_ops operations are pending.
+// Otherwise it takes microseconds: releasing the GIL for it would cost a GIL
+// hand-off (a futex wake-up) per call when several threads use the queue.
+bool submit_may_wait(const NonblockingFifo& q) {
+  return q.inflight_ops() + 1 >= q.max_inflight_ops();
+}
+
 rocksq::Options options_from(bool durable) {
   rocksq::Options options;
   options.durable = durable;
@@ -109,19 +116,21 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
       .def("push",
            [](NonblockingFifo& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
-             auto future = maybe_without_gil(no_gil, [&] { return q.push(std::move(batch)); });
+             auto future = maybe_without_gil(no_gil && submit_may_wait(q),
+                                             [&] { return q.push(std::move(batch)); });
              return respond(std::move(future), fifo_empty);
            },
            nb::arg("items"), nb::arg("no_gil") = true,
            "Adds items (a list of bytes-like objects) to the queue, atomically.\n\n"
-           "GIL: released while submitting when no_gil is True (the default).\n\n"
+           "GIL: released while waiting for room (see max_inflight_ops) when no_gil is True "
+           "(the default).\n\n"
            "Returns\n-------\nResponse\n    get() returns once the items are stored; it "
            "raises QueueFullError (nothing written) if they would exceed max_elements.\n\n"
            "Raises\n------\nTypeError\n    If items is not a list of bytes-like objects.")
       .def("pop",
            [](NonblockingFifo& q, nb::handle max_elements, bool no_gil) {
              const std::size_t n = count_from_python(max_elements, "max_elements");
-             auto future = maybe_without_gil(no_gil, [&] { return q.pop(n); });
+             auto future = maybe_without_gil(no_gil && submit_may_wait(q), [&] { return q.pop(n); });
              return respond(std::move(future), fifo_data);
            },
            nb::arg("max_elements") = 1, nb::arg("no_gil") = true,

@@ -70,7 +70,8 @@ class ResponseCore {
   nb::object get(std::optional<double> timeout) {
     if (cached_.is_valid()) return cached_;
     bool ready = true;
-    {
+    // A result already there needs no GIL hand-off.
+    if (!result_->wait_for(std::chrono::nanoseconds(0))) {
       nb::gil_scoped_release release;
       if (!timeout) {
         if (!spin_for_result()) result_->wait();
