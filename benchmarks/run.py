@@ -136,6 +136,17 @@ def table(rows):
     return "\n".join(lines)
 
 
+def update_readme(text):
+    path = os.path.join(ROOT, "README.md")
+    begin, end = "<!-- benchmark-table -->", "<!-- /benchmark-table -->"
+    with open(path) as f:
+        readme = f.read()
+    head, rest = readme.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    with open(path, "w") as f:
+        f.write(f"{head}{begin}\n{text}\n{end}{tail}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -147,6 +158,8 @@ def main():
     parser.add_argument("--chart", help="chart path (default docs/benchmarks.png for a "
                         "full run, benchmarks/results/quick.png for --quick)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per workload run")
+    parser.add_argument("--update-readme", action="store_true",
+                        help="write the table into README.md's Performance section")
     args = parser.parse_args()
     reps = args.reps or (1 if args.quick else 3)
     workloads = args.only.split(",") if args.only else WORKLOADS
@@ -213,11 +226,14 @@ def main():
         with open(os.path.join(RESULTS, name), "w") as f:
             json.dump(report, f, indent=1)
 
-    print(f"rocksq benchmarks, {report['date']}, {report['machine']}")
-    print(f"{reps} repetition(s){' (quick sizes)' if args.quick else ''}, medians; "
-          f"128-byte items unless stated; ratio > 1: ours is better; took {elapsed / 60:.1f} min")
-    print()
+    summary = (f"{report['date']}, {report['machine']}.\n"
+               f"{reps} repetition(s){' (quick sizes)' if args.quick else ''}, medians; "
+               f"128-byte items unless stated; ratio > 1: ours is better (faster or "
+               f"smaller); the run took {elapsed / 60:.1f} min.")
+    print(f"rocksq benchmarks, {summary}\n")
     print(table(rows))
+    if args.update_readme:
+        update_readme(summary + "\n\n" + table(rows))
 
     chart = args.chart or os.path.join(
         RESULTS if args.quick else os.path.join(ROOT, "docs"),
