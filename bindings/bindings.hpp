@@ -10,6 +10,7 @@ namespace nb = nanobind;
 
 void bind_errors(nb::module_& m);
 void bind_fifo(nb::module_& nonblocking, nb::module_& blocking);
+void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking);
 
 }  // namespace rocksq_py
 

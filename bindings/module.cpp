@@ -45,4 +45,5 @@ NB_MODULE(_rocksq, m) {
   nb::module_ nonblocking = m.def_submodule("nonblocking", "Queues whose methods return futures.");
   nb::module_ blocking = m.def_submodule("blocking", "Queues whose methods block.");
   rocksq_py::bind_fifo(nonblocking, blocking);
+  rocksq_py::bind_mpmc(nonblocking, blocking);
 }

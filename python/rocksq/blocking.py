@@ -2,8 +2,10 @@
 
 from ._rocksq import blocking as _native
 
+MpmcQueue = _native.MpmcQueue
 PersistentQueueWithCapacity = _native.PersistentQueueWithCapacity
 
 __all__ = [
+    "MpmcQueue",
     "PersistentQueueWithCapacity",
 ]

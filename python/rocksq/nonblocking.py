@@ -2,11 +2,17 @@
 
 from ._rocksq import nonblocking as _native
 
+MpmcQueue = _native.MpmcQueue
+MpmcResponse = _native.MpmcResponse
+MpmcResponseVariant = _native.MpmcResponseVariant
 PersistentQueueWithCapacity = _native.PersistentQueueWithCapacity
 Response = _native.Response
 ResponseVariant = _native.ResponseVariant
 
 __all__ = [
+    "MpmcQueue",
+    "MpmcResponse",
+    "MpmcResponseVariant",
     "PersistentQueueWithCapacity",
     "Response",
     "ResponseVariant",

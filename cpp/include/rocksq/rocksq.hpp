@@ -8,6 +8,8 @@
 #define ROCKSQ_ROCKSQ_HPP_
 
 #include "rocksq/error.hpp"
+#include "rocksq/mpmc_queue.hpp"
+#include "rocksq/nonblocking/mpmc_queue.hpp"
 #include "rocksq/nonblocking/persistent_queue.hpp"
 #include "rocksq/options.hpp"
 #include "rocksq/persistent_queue.hpp"

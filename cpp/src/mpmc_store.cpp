@@ -1,0 +1,433 @@
+#include "mpmc_store.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include <rocksdb/iterator.h>
+
+#include "coding.hpp"
+#include "rocksq/error.hpp"
+
+namespace rocksq {
+namespace internal {
+
+namespace {
+
+constexpr std::string_view kMetaKey = "m";
+constexpr char kSegmentPrefix = 'd';
+constexpr char kIndexPrefix = 'i';
+constexpr char kLabelPrefix = 'l';
+constexpr std::uint64_t kMetaFormat = 1;
+// Expiring more segments than this at once writes two range deletions
+// instead of one tombstone per key: few range tombstones keep reads fast.
+constexpr std::uint64_t kPointDeleteLimit = 1024;
+// Expired payload worth compacting away, and how often at most.
+constexpr std::uint64_t kReclaimBytes = std::uint64_t{1} << 20;
+constexpr auto kReclaimInterval = std::chrono::seconds(10);
+// Per-item bookkeeping counted against the memory budget.
+constexpr std::size_t kItemOverhead = sizeof(std::string);
+
+std::size_t cache_cost(const Segment& segment) {
+  return static_cast<std::size_t>(segment.bytes) + segment.items.size() * kItemOverhead;
+}
+
+// Wall-clock milliseconds (insertion times must survive restarts), rounded
+// down for "now" and up for insertion times: nothing expires early.
+std::uint64_t now_ms(bool round_up = false) {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
+  if (us <= 0) return 0;
+  return (static_cast<std::uint64_t>(us) + (round_up ? 999 : 0)) / 1000;
+}
+
+std::string label_key(const std::string& label) {
+  std::string key;
+  key.reserve(1 + label.size());
+  key.push_back(kLabelPrefix);
+  key.append(label);
+  return key;
+}
+
+}  // namespace
+
+std::chrono::seconds checked_ttl(std::chrono::seconds ttl) {
+  if (ttl.count() <= 0) {
+    throw std::invalid_argument("rocksq: ttl must be a positive number of seconds, got " +
+                                std::to_string(ttl.count()));
+  }
+  if (ttl.count() > kMaxTtlSeconds) {
+    throw std::invalid_argument("rocksq: ttl must be at most " + std::to_string(kMaxTtlSeconds) +
+                                " seconds, got " + std::to_string(ttl.count()));
+  }
+  return ttl;
+}
+
+MpmcStore::MpmcStore(const std::string& path, std::chrono::seconds ttl, const Options& options)
+    : db_(path, QueueKind::kMpmc, options),
+      ttl_(checked_ttl(ttl)),
+      ttl_ms_(static_cast<std::uint64_t>(ttl.count()) * 1000),
+      cache_budget_(options.memory_cache_bytes),
+      reclaimer_(db_.db()) {
+  load_meta();
+  load_labels();
+}
+
+void MpmcStore::corrupt(const char* operation, const std::string& what) const {
+  throw CorruptionError(std::string("rocksq: ") + operation + " failed for " + db_.path() +
+                        ": " + what);
+}
+
+void MpmcStore::load_meta() {
+  head_seq_ = tail_seq_ = head_index_ = head_bytes_before_ = head_time_ms_ = 0;
+  next_index_ = added_bytes_ = last_time_ms_ = last_count_ = 0;
+  std::string value;
+  if (!db_.get(kMetaKey, &value, "open")) return;
+  std::string_view in(value);
+  std::uint64_t format = 0;
+  const bool ok = get_varint64(&in, &format) && format == kMetaFormat &&
+                  get_varint64(&in, &head_seq_) && get_varint64(&in, &tail_seq_) &&
+                  get_varint64(&in, &head_index_) && get_varint64(&in, &head_bytes_before_) &&
+                  get_varint64(&in, &head_time_ms_) && get_varint64(&in, &next_index_) &&
+                  get_varint64(&in, &added_bytes_) && get_varint64(&in, &last_time_ms_) &&
+                  get_varint64(&in, &last_count_) && in.empty() && head_seq_ <= tail_seq_ &&
+                  head_index_ <= next_index_ && head_bytes_before_ <= added_bytes_ &&
+                  (head_seq_ == tail_seq_) == (head_index_ == next_index_);
+  if (!ok) corrupt("open", "the log's metadata is damaged");
+}
+
+void MpmcStore::load_labels() {
+  labels_.clear();
+  rocksdb::ReadOptions read_options;
+  const std::string upper(1, static_cast<char>(kLabelPrefix + 1));
+  const rocksdb::Slice upper_slice(upper);
+  read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(read_options));
+  for (it->Seek(std::string(1, kLabelPrefix)); it->Valid(); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    std::string_view in(it->value().data(), it->value().size());
+    Cursor cursor;
+    if (!get_varint64(&in, &cursor.seq) || !get_varint64(&in, &cursor.offset) || !in.empty() ||
+        cursor.seq > tail_seq_) {
+      corrupt("open", "the cursor of a label is damaged");
+    }
+    labels_.emplace(std::string(key.data() + 1, key.size() - 1), cursor);
+  }
+  check(it->status(), db_.path(), "open");
+}
+
+bool MpmcStore::is_expired(std::uint64_t time_ms, std::uint64_t now) const {
+  return time_ms + ttl_ms_ <= now;
+}
+
+MpmcStore::IndexEntry MpmcStore::read_index(std::uint64_t seq) const {
+  const auto staged = staged_index_.find(seq);
+  if (staged != staged_index_.end()) return staged->second;
+  std::string value;
+  if (!db_.get(numbered_key(kIndexPrefix, seq), &value, "expire")) {
+    corrupt("expire", "the index entry of segment " + std::to_string(seq) + " is missing");
+  }
+  std::string_view in(value);
+  IndexEntry entry;
+  if (!get_varint64(&in, &entry.time_ms) || !get_varint64(&in, &entry.count) ||
+      !get_varint64(&in, &entry.first_index) || !get_varint64(&in, &entry.bytes_before) ||
+      !in.empty() || entry.count == 0) {
+    corrupt("expire", "the index entry of segment " + std::to_string(seq) + " is damaged");
+  }
+  return entry;
+}
+
+void MpmcStore::add(std::vector<std::string>&& items) {
+  if (items.empty()) return;
+  // Never earlier than the newest element: expired elements stay a prefix.
+  const std::uint64_t time_ms = std::max(last_time_ms_, now_ms(true));
+  const bool was_empty = head_seq_ == tail_seq_;
+  std::string value;
+  std::string index_value;
+  for (const auto& [begin, end] : split_into_segments(items)) {
+    value.clear();
+    encode_segment(items, begin, end, &value);
+    batch_.Put(numbered_key(kSegmentPrefix, tail_seq_), value);
+    auto segment = std::make_shared<Segment>();
+    segment->items.reserve(end - begin);
+    for (std::size_t i = begin; i < end; ++i) {
+      segment->bytes += items[i].size();
+      segment->items.push_back(std::move(items[i]));
+    }
+    const IndexEntry entry{time_ms, end - begin, next_index_, added_bytes_};
+    index_value.clear();
+    put_varint64(&index_value, entry.time_ms);
+    put_varint64(&index_value, entry.count);
+    put_varint64(&index_value, entry.first_index);
+    put_varint64(&index_value, entry.bytes_before);
+    batch_.Put(numbered_key(kIndexPrefix, tail_seq_), index_value);
+    staged_index_[tail_seq_] = entry;
+    next_index_ += entry.count;
+    added_bytes_ += segment->bytes;
+    last_count_ = entry.count;
+    staged_segments_[tail_seq_] = std::move(segment);
+    ++tail_seq_;
+  }
+  if (was_empty) {
+    head_time_ms_ = time_ms;
+    // head_index_ and head_bytes_before_ already equal the first entry's.
+  }
+  last_time_ms_ = time_ms;
+  staged_ = true;
+  stage_meta();
+}
+
+void MpmcStore::expire() {
+  if (head_seq_ == tail_seq_) return;
+  const std::uint64_t now = now_ms();
+  if (!is_expired(head_time_ms_, now)) return;
+  // Invariant: segment lo has expired; segment hi has not (tail: none left).
+  std::uint64_t lo = head_seq_;
+  std::uint64_t hi = tail_seq_;
+  IndexEntry hi_entry;
+  for (std::uint64_t step = 1; lo + step < hi; step *= 2) {
+    const IndexEntry entry = read_index(lo + step);
+    if (!is_expired(entry.time_ms, now)) {
+      hi = lo + step;
+      hi_entry = entry;
+      break;
+    }
+    lo += step;
+  }
+  while (hi - lo > 1) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    const IndexEntry entry = read_index(mid);
+    if (is_expired(entry.time_ms, now)) {
+      lo = mid;
+    } else {
+      hi = mid;
+      hi_entry = entry;
+    }
+  }
+  // Segments [head_seq_, hi) have expired.
+  if (hi - head_seq_ <= kPointDeleteLimit) {
+    // Each key is written once, so SingleDelete is enough.
+    for (std::uint64_t seq = head_seq_; seq < hi; ++seq) {
+      batch_.SingleDelete(numbered_key(kSegmentPrefix, seq));
+      batch_.SingleDelete(numbered_key(kIndexPrefix, seq));
+    }
+  } else {
+    batch_.DeleteRange(numbered_key(kSegmentPrefix, head_seq_), numbered_key(kSegmentPrefix, hi));
+    batch_.DeleteRange(numbered_key(kIndexPrefix, head_seq_), numbered_key(kIndexPrefix, hi));
+  }
+  const std::uint64_t old_bytes_before = head_bytes_before_;
+  if (hi == tail_seq_) {
+    head_index_ = next_index_;
+    head_bytes_before_ = added_bytes_;
+    head_time_ms_ = 0;
+  } else {
+    head_index_ = hi_entry.first_index;
+    head_bytes_before_ = hi_entry.bytes_before;
+    head_time_ms_ = hi_entry.time_ms;
+  }
+  for (auto it = staged_segments_.begin(); it != staged_segments_.end() && it->first < hi;) {
+    it = staged_segments_.erase(it);
+  }
+  cache_drop_below(hi);
+  unreclaimed_bytes_ += head_bytes_before_ - old_bytes_before;
+  head_seq_ = hi;
+  staged_ = true;
+  stage_meta();
+}
+
+MpmcStore::SteadyClock::time_point MpmcStore::expiry_due() const {
+  if (head_seq_ == tail_seq_) return SteadyClock::time_point::max();
+  const std::uint64_t due_ms = head_time_ms_ + ttl_ms_;
+  const std::uint64_t now = now_ms();
+  const auto steady_now = SteadyClock::now();
+  if (due_ms <= now) return steady_now;
+  const std::uint64_t wait_ms = due_ms - now;
+  // Far-away deadlines are re-examined later anyway.
+  constexpr std::uint64_t kLongest = std::uint64_t{1} << 40;
+  return steady_now + std::chrono::milliseconds(std::min(wait_ms, kLongest));
+}
+
+void MpmcStore::reclaim_space() {
+  if (unreclaimed_bytes_ < kReclaimBytes || staged_) return;
+  const auto now = SteadyClock::now();
+  if (last_reclaim_ != SteadyClock::time_point{} && now < last_reclaim_ + kReclaimInterval) return;
+  last_reclaim_ = now;
+  unreclaimed_bytes_ = 0;
+  reclaimer_.request({{std::string(1, kSegmentPrefix), numbered_key(kSegmentPrefix, head_seq_)},
+                      {std::string(1, kIndexPrefix), numbered_key(kIndexPrefix, head_seq_)}});
+}
+
+NextResult MpmcStore::next(const std::string& label, StartPosition start_position,
+                           std::size_t max_items) {
+  expire();
+  NextResult result;
+  const auto found = labels_.find(label);
+  const bool is_new = found == labels_.end();
+  Cursor cursor;
+  if (!is_new) {
+    cursor = found->second;
+  } else if (start_position == StartPosition::Oldest || head_seq_ == tail_seq_) {
+    cursor = Cursor{head_seq_, 0};
+    if (start_position == StartPosition::Newest) cursor.seq = tail_seq_;
+  } else {
+    cursor = Cursor{tail_seq_ - 1, last_count_ - 1};
+  }
+  const Cursor before = cursor;
+  if (cursor.seq < head_seq_) {
+    // Elements this label had not read were removed: report it once.
+    result.expired = true;
+    cursor = Cursor{head_seq_, 0};
+  }
+  // Everything that can fail happens before the state changes.
+  while (result.items.size() < max_items && cursor.seq < tail_seq_) {
+    const SegmentPtr seg = segment(cursor.seq);
+    const std::size_t size = seg->items.size();
+    if (cursor.offset >= size) corrupt("next", "the cursor of label '" + label + "' is damaged");
+    const std::size_t offset = static_cast<std::size_t>(cursor.offset);
+    const std::size_t take = std::min(max_items - result.items.size(), size - offset);
+    // Segments are shared by every label: copy, never move.
+    const auto first = seg->items.begin() + static_cast<std::ptrdiff_t>(offset);
+    result.items.insert(result.items.end(), first, first + static_cast<std::ptrdiff_t>(take));
+    cursor.offset += take;
+    if (cursor.offset == size) cursor = Cursor{cursor.seq + 1, 0};
+  }
+  if (is_new || !(cursor == before)) {
+    std::string value;
+    put_varint64(&value, cursor.seq);
+    put_varint64(&value, cursor.offset);
+    batch_.Put(label_key(label), value);
+    staged_ = true;
+    if (is_new) {
+      labels_.emplace(label, cursor);
+    } else {
+      found->second = cursor;
+    }
+  }
+  return result;
+}
+
+std::vector<std::string> MpmcStore::labels() const {
+  std::vector<std::string> out;
+  out.reserve(labels_.size());
+  for (const auto& entry : labels_) out.push_back(entry.first);
+  return out;
+}
+
+bool MpmcStore::remove_label(const std::string& label) {
+  const auto found = labels_.find(label);
+  if (found == labels_.end()) return false;
+  batch_.Delete(label_key(label));
+  staged_ = true;
+  labels_.erase(found);
+  return true;
+}
+
+std::size_t MpmcStore::len() {
+  expire();
+  return static_cast<std::size_t>(next_index_ - head_index_);
+}
+
+std::uint64_t MpmcStore::payload_size() {
+  expire();
+  return added_bytes_ - head_bytes_before_;
+}
+
+MpmcStore::SegmentPtr MpmcStore::segment(std::uint64_t seq) {
+  const auto staged = staged_segments_.find(seq);
+  if (staged != staged_segments_.end()) return staged->second;
+  const auto cached = cache_.find(seq);
+  if (cached != cache_.end()) {
+    cache_lru_.splice(cache_lru_.end(), cache_lru_, cached->second.lru);
+    return cached->second.segment;
+  }
+  std::string value;
+  if (!db_.get(numbered_key(kSegmentPrefix, seq), &value, "next")) {
+    corrupt("next", "segment " + std::to_string(seq) + " is missing");
+  }
+  auto decoded = std::make_shared<Segment>();
+  if (!decode_segment(value, decoded.get()) || decoded->items.empty()) {
+    corrupt("next", "segment " + std::to_string(seq) + " is damaged");
+  }
+  SegmentPtr result = std::move(decoded);
+  cache_insert(seq, result);
+  return result;
+}
+
+void MpmcStore::cache_insert(std::uint64_t seq, SegmentPtr segment) {
+  const std::size_t cost = cache_cost(*segment);
+  if (cost > cache_budget_ || cache_.count(seq) != 0) return;
+  while (cache_bytes_ + cost > cache_budget_ && !cache_lru_.empty()) {
+    const auto victim = cache_.find(cache_lru_.front());
+    cache_bytes_ -= cache_cost(*victim->second.segment);
+    cache_.erase(victim);
+    cache_lru_.pop_front();
+  }
+  cache_lru_.push_back(seq);
+  cache_.emplace(seq, CacheEntry{std::move(segment), std::prev(cache_lru_.end())});
+  cache_bytes_ += cost;
+}
+
+void MpmcStore::cache_drop_below(std::uint64_t seq) {
+  const auto drop = [this](std::unordered_map<std::uint64_t, CacheEntry>::iterator it) {
+    cache_bytes_ -= cache_cost(*it->second.segment);
+    cache_lru_.erase(it->second.lru);
+    return cache_.erase(it);
+  };
+  // Whichever is smaller: the expired segments or the cache.
+  if (seq - head_seq_ <= cache_.size()) {
+    for (std::uint64_t s = head_seq_; s < seq; ++s) {
+      const auto it = cache_.find(s);
+      if (it != cache_.end()) drop(it);
+    }
+    return;
+  }
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    it = it->first < seq ? drop(it) : std::next(it);
+  }
+}
+
+void MpmcStore::cache_clear() {
+  cache_.clear();
+  cache_lru_.clear();
+  cache_bytes_ = 0;
+}
+
+void MpmcStore::commit() {
+  if (!staged_) return;
+  if (meta_dirty_) {
+    std::string meta;
+    for (const std::uint64_t field :
+         {kMetaFormat, head_seq_, tail_seq_, head_index_, head_bytes_before_, head_time_ms_,
+          next_index_, added_bytes_, last_time_ms_, last_count_}) {
+      put_varint64(&meta, field);
+    }
+    batch_.Put(rocksdb::Slice(kMetaKey.data(), kMetaKey.size()), meta);
+  }
+  try {
+    db_.write(&batch_, "write");
+  } catch (...) {
+    rollback();
+    throw;
+  }
+  batch_.Clear();
+  staged_ = false;
+  meta_dirty_ = false;
+  for (auto& [seq, segment] : staged_segments_) cache_insert(seq, std::move(segment));
+  staged_segments_.clear();
+  staged_index_.clear();
+}
+
+void MpmcStore::rollback() {
+  batch_.Clear();
+  staged_ = false;
+  meta_dirty_ = false;
+  staged_segments_.clear();
+  staged_index_.clear();
+  cache_clear();
+  load_meta();
+  load_labels();
+}
+
+}  // namespace internal
+}  // namespace rocksq
