@@ -38,6 +38,13 @@ auto maybe_without_gil(bool no_gil, Fn&& fn) {
   return fn();
 }
 
+// A submission waits only while max_inflight_ops operations are pending.
+// Otherwise it takes microseconds: releasing the GIL for it would cost a GIL
+// hand-off (a futex wake-up) per call when several threads use the queue.
+bool submit_may_wait(const NonblockingMpmc& q) {
+  return q.inflight_ops() + 1 >= q.max_inflight_ops();
+}
+
 rocksq::Options options_from(bool durable) {
   rocksq::Options options;
   options.durable = durable;
@@ -152,7 +159,8 @@ const char* const kBlockingDoc =
 
 const char* const kAddDoc =
     "Appends items (a list of bytes-like objects) to the log, atomically.\n\n"
-    "GIL: released while submitting when no_gil is True (the default).\n\n"
+    "GIL: released while the call waits (blocking: for the result; non-blocking: for room "
+    "under max_inflight_ops) when no_gil is True (the default).\n\n"
     "Raises\n------\nTypeError\n    If items is not a list of bytes-like objects.";
 
 const char* const kNextDoc =
@@ -164,7 +172,7 @@ const char* const kNextDoc =
     "oldest element held) or Newest (the newest element already added, returned by this "
     "call; on an empty log, the next one added).  Ignored for existing labels.\n"
     "max_elements : int\n    The most elements returned.  Default 1.\n"
-    "no_gil : bool\n    Release the GIL while submitting.  Default True.\n\n"
+    "no_gil : bool\n    Release the GIL while the call waits.  Default True.\n\n"
     "The result is (items, expired): expired is True when elements this label had not "
     "read yet were removed by the TTL (reading goes on with the oldest element held).\n\n"
     "Raises\n------\nTypeError\n    If label is not a str or start_position not a "
@@ -217,7 +225,7 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
       .def("add",
            [](NonblockingMpmc& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
-             auto future = maybe_without_gil(no_gil, [&] { return q.add(std::move(batch)); });
+             auto future = maybe_without_gil(no_gil && submit_may_wait(q), [&] { return q.add(std::move(batch)); });
              return respond(std::move(future), mpmc_empty);
            },
            nb::arg("items").none(), nb::arg("no_gil") = true,
@@ -230,7 +238,7 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              const rocksq::StartPosition start = start_position_from_python(start_position);
              const std::size_t n = count_from_python(max_elements, "max_elements");
              auto future =
-                 maybe_without_gil(no_gil, [&] { return q.next(std::move(l), start, n); });
+                 maybe_without_gil(no_gil && submit_may_wait(q), [&] { return q.next(std::move(l), start, n); });
              return respond(std::move(future), mpmc_data);
            },
            nb::arg("label").none(), nb::arg("start_position").none(),
@@ -244,7 +252,7 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
       .def("remove_label",
            [](NonblockingMpmc& q, nb::handle label, bool no_gil) {
              std::string l = label_from_python(label, "label");
-             auto future = maybe_without_gil(no_gil, [&] { return q.remove_label(std::move(l)); });
+             auto future = maybe_without_gil(no_gil && submit_may_wait(q), [&] { return q.remove_label(std::move(l)); });
              return respond(std::move(future), mpmc_removed);
            },
            nb::arg("label").none(), nb::arg("no_gil") = true,
