@@ -6,6 +6,7 @@
 
 #include <nanobind/nanobind.h>
 
+#include "async_signal.hpp"
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "rocksq/nonblocking/persistent_queue.hpp"
@@ -110,9 +111,12 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
              if (inflight == 0) throw std::invalid_argument("max_inflight_ops must be >= 1, got 0");
              nb::gil_scoped_release release;
              new (self) NonblockingFifo(p, max, inflight, options_from(durable));
+             self->set_completion_callback(notify_async_signals);  // for await
            },
            nb::arg("path"), nb::arg("max_elements") = 1'000'000'000,
-           nb::arg("max_inflight_ops") = 1000, nb::kw_only(), nb::arg("durable") = false)
+           nb::arg("max_inflight_ops") = 1000, nb::kw_only(), nb::arg("durable") = false,
+           "Opens (or creates) the queue at path and starts its worker thread.\n\n"
+           "See the class docstring for the parameters.")
       .def("push",
            [](NonblockingFifo& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
@@ -124,9 +128,14 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
            "Adds items (a list of bytes-like objects) to the queue, atomically.\n\n"
            "GIL: released while waiting for room (see max_inflight_ops) when no_gil is True "
            "(the default).\n\n"
-           "Returns\n-------\nResponse\n    get() returns once the items are stored; it "
-           "raises QueueFullError (nothing written) if they would exceed max_elements.\n\n"
-           "Raises\n------\nTypeError\n    If items is not a list of bytes-like objects.")
+           "Parameters\n----------\nitems : list of bytes\n    The items to add (bytes, "
+           "bytearray or memoryview; copied).\nno_gil : bool\n    Release the GIL while "
+           "waiting for room.  Default True.\n\n"
+           "Returns\n-------\nResponse\n    get() (or await) returns once the items are "
+           "stored; it raises QueueFullError (nothing written) if they would exceed "
+           "max_elements.\n\n"
+           "Raises\n------\nTypeError\n    If items is not a list of bytes-like objects.\n"
+           "QueueClosedError\n    If the queue is closed.")
       .def("pop",
            [](NonblockingFifo& q, nb::handle max_elements, bool no_gil) {
              const std::size_t n = count_from_python(max_elements, "max_elements");
@@ -135,15 +144,23 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
            },
            nb::arg("max_elements") = 1, nb::arg("no_gil") = true,
            "Removes and returns up to max_elements of the oldest items.\n\n"
-           "Returns\n-------\nResponse\n    get().data is the list of bytes ([] if empty).")
+           "GIL: released while waiting for room (see max_inflight_ops) when no_gil is True "
+           "(the default).\n\n"
+           "Parameters\n----------\nmax_elements : int\n    The most items to remove.  "
+           "Default 1.\nno_gil : bool\n    Release the GIL while waiting for room.  Default True.\n\n"
+           "Returns\n-------\nResponse\n    get().data (or (await ...).data) is the list of "
+           "bytes, oldest first ([] if the queue is empty).  The items are removed even if "
+           "nobody reads the Response.\n\n"
+           "Raises\n------\nTypeError, ValueError, OverflowError\n    If max_elements is "
+           "not a non-negative int.\nQueueClosedError\n    If the queue is closed.")
       .def_prop_ro("len", [](NonblockingFifo& q) { return respond(q.len(), fifo_len); },
-                   "The number of items held: a Response whose get().len is an int.")
+                   "The number of items held, as a Response whose get().len is an int.")
       .def_prop_ro("payload_size",
                    [](NonblockingFifo& q) { return respond(q.payload_size(), fifo_size); },
-                   "Total bytes of the items held: a Response whose get().size is an int.")
+                   "Total bytes of the items held, as a Response whose get().size is an int.")
       .def_prop_ro("disk_size",
                    [](NonblockingFifo& q) { return respond(q.disk_size(), fifo_size); },
-                   "Bytes used by the queue's directory: a Response whose get().size is an int.")
+                   "Bytes used by the queue's directory, as a Response whose get().size is an int.")
       .def_prop_ro("inflight_ops", &NonblockingFifo::inflight_ops,
                    "Operations submitted whose result is not yet available.")
       .def("close", [](NonblockingFifo& q) {
@@ -152,11 +169,12 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
            },
            "Completes pending operations and releases the queue.  Later calls raise "
            "QueueClosedError.  Idempotent.")
-      .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
+      .def("__enter__", [](nb::handle self) { return nb::borrow(self); },
+           "Returns the queue itself (with-statement support).")
       .def("__exit__", [](NonblockingFifo& q, nb::args) {
         nb::gil_scoped_release release;
         q.close();
-      });
+      }, "Closes the queue (see close()).");
 
   nb::class_<BlockingFifo>(blocking, "PersistentQueueWithCapacity", kBlockingDoc)
       .def("__init__",
@@ -167,7 +185,9 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
              new (self) BlockingFifo(p, max, options_from(durable));
            },
            nb::arg("path"), nb::arg("max_elements") = 1'000'000'000, nb::kw_only(),
-           nb::arg("durable") = false)
+           nb::arg("durable") = false,
+           "Opens (or creates) the queue at path.\n\nSee the class docstring for the "
+           "parameters.")
       .def("push",
            [](BlockingFifo& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
@@ -175,6 +195,10 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
            },
            nb::arg("items"), nb::arg("no_gil") = true,
            "Adds items (a list of bytes-like objects) to the queue, atomically.\n\n"
+           "GIL: released while writing when no_gil is True (the default).\n\n"
+           "Parameters\n----------\nitems : list of bytes\n    The items to add (bytes, "
+           "bytearray or memoryview; copied).\nno_gil : bool\n    Release the GIL while "
+           "writing.  Default True.\n\n"
            "Raises\n------\nQueueFullError\n    If they would exceed max_elements; nothing "
            "is written.\nTypeError\n    If items is not a list of bytes-like objects.")
       .def("pop",
@@ -184,7 +208,12 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
              return bytes_list(items);
            },
            nb::arg("max_elements") = 1, nb::arg("no_gil") = true,
-           "Removes and returns (a list of bytes) up to max_elements of the oldest items.")
+           "Removes and returns up to max_elements of the oldest items.\n\n"
+           "GIL: released while reading when no_gil is True (the default).\n\n"
+           "Parameters\n----------\nmax_elements : int\n    The most items to remove.  "
+           "Default 1.\nno_gil : bool\n    Release the GIL while reading.  Default True.\n\n"
+           "Returns\n-------\nlist of bytes\n    The items, oldest first ([] if the queue "
+           "is empty).")
       .def_prop_ro("len", &BlockingFifo::len, nb::call_guard<nb::gil_scoped_release>(),
                    "The number of items held.")
       .def_prop_ro("is_empty", &BlockingFifo::is_empty, nb::call_guard<nb::gil_scoped_release>(),
@@ -196,11 +225,12 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
                    "Bytes used by the queue's directory.")
       .def("close", &BlockingFifo::close, nb::call_guard<nb::gil_scoped_release>(),
            "Releases the queue.  Later calls raise QueueClosedError.  Idempotent.")
-      .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
+      .def("__enter__", [](nb::handle self) { return nb::borrow(self); },
+           "Returns the queue itself (with-statement support).")
       .def("__exit__", [](BlockingFifo& q, nb::args) {
         nb::gil_scoped_release release;
         q.close();
-      });
+      }, "Closes the queue (see close()).");
 }
 
 }  // namespace rocksq_py

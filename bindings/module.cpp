@@ -13,6 +13,7 @@ namespace nb = nanobind;
 NB_MODULE(_rocksq, m) {
   m.doc() = "rocksq's compiled core; import rocksq instead.";
   rocksq_py::bind_errors(m);
+  rocksq_py::bind_async_signal(m);
 
   nb::enum_<rocksq::StartPosition>(m, "StartPosition",
                                    "Where a new MpmcQueue consumer label starts reading.")
@@ -46,4 +47,5 @@ NB_MODULE(_rocksq, m) {
   nb::module_ blocking = m.def_submodule("blocking", "Queues whose methods block.");
   rocksq_py::bind_fifo(nonblocking, blocking);
   rocksq_py::bind_mpmc(nonblocking, blocking);
+  rocksq_py::bind_inspect(m);
 }

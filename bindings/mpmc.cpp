@@ -9,6 +9,7 @@
 
 #include <nanobind/nanobind.h>
 
+#include "async_signal.hpp"
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "rocksq/mpmc_queue.hpp"
@@ -217,11 +218,14 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              if (inflight == 0) throw std::invalid_argument("max_inflight_ops must be >= 1, got 0");
              nb::gil_scoped_release release;
              new (self) NonblockingMpmc(p, t, inflight, options_from(durable));
+             self->set_completion_callback(notify_async_signals);  // for await
            },
            nb::arg("path").none(), nb::arg("ttl").none(),
            nb::arg("max_inflight_ops").none() = 1000, nb::kw_only(), nb::arg("durable") = false,
            nb::sig("def __init__(self, path: str | os.PathLike[str], ttl: int, "
-                   "max_inflight_ops: int = 1000, *, durable: bool = False) -> None"))
+                   "max_inflight_ops: int = 1000, *, durable: bool = False) -> None"),
+           "Opens (or creates) the log at path and starts its worker thread.\n\n"
+           "See the class docstring for the parameters.")
       .def("add",
            [](NonblockingMpmc& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
@@ -279,11 +283,12 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
            },
            "Completes pending operations and releases the log.  Later calls raise "
            "QueueClosedError.  Idempotent.")
-      .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
+      .def("__enter__", [](nb::handle self) { return nb::borrow(self); },
+           "Returns the queue itself (with-statement support).")
       .def("__exit__", [](NonblockingMpmc& q, nb::args) {
         nb::gil_scoped_release release;
         q.close();
-      });
+      }, "Closes the queue (see close()).");
 
   nb::class_<BlockingMpmc>(blocking, "MpmcQueue", kBlockingDoc)
       .def("__init__",
@@ -295,7 +300,9 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
            },
            nb::arg("path").none(), nb::arg("ttl").none(), nb::kw_only(), nb::arg("durable") = false,
            nb::sig("def __init__(self, path: str | os.PathLike[str], ttl: int, *, "
-                   "durable: bool = False) -> None"))
+                   "durable: bool = False) -> None"),
+           "Opens (or creates) the log at path.\n\nSee the class docstring for the "
+           "parameters.")
       .def("add",
            [](BlockingMpmc& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
@@ -346,11 +353,12 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
                    nb::call_guard<nb::gil_scoped_release>(), "Bytes used by the log's directory.")
       .def("close", &BlockingMpmc::close, nb::call_guard<nb::gil_scoped_release>(),
            "Releases the log.  Later calls raise QueueClosedError.  Idempotent.")
-      .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
+      .def("__enter__", [](nb::handle self) { return nb::borrow(self); },
+           "Returns the queue itself (with-statement support).")
       .def("__exit__", [](BlockingMpmc& q, nb::args) {
         nb::gil_scoped_release release;
         q.close();
-      });
+      }, "Closes the queue (see close()).");
 }
 
 }  // namespace rocksq_py

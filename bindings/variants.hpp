@@ -43,17 +43,27 @@ void bind_response(nb::module_& m, const char* name, const char* variant_name) {
       std::string("Waits for the result and returns it as a ") + variant_name +
       ".\n\nThe GIL is released while waiting.  Every call returns the same object.\n\n"
       "Parameters\n----------\ntimeout : float, optional\n    Seconds to wait at most; "
-      "None (the default) waits until the result is ready.\n\nRaises\n------\n"
-      "TimeoutError\n    If the result is not ready within timeout.\n"
+      "None (the default) waits until the result is ready.\n\n"
+      "Returns\n-------\n" + variant_name + "\n    The operation's result.\n\n"
+      "Raises\n------\n"
+      "TimeoutError\n    If the result is not ready within timeout; the operation goes "
+      "on and a later call returns its result.\n"
       "RuntimeError\n    If the operation failed (a rocksq.RocksqError subclass).";
-  nb::class_<R>(m, name,
-                "The future-like result of one queue operation.  Returned by the queue's "
-                "methods; there is no public constructor.")
+  const std::string class_doc =
+      std::string("The future-like result of one queue operation.  Returned by the queue's "
+                  "methods; there is no public constructor.\n\n"
+                  "Awaitable: ``await response`` returns what get() returns without blocking "
+                  "the event loop (no thread per await).  The operation runs whether or not "
+                  "anyone waits for it; cancelling an await leaves its result here.");
+  const std::string try_get_doc =
+      std::string("Returns the result if it is ready, else None; never waits.\n\n"
+                  "Returns\n-------\n") + variant_name + " or None\n\n"
+      "Raises\n------\nRuntimeError\n    If the operation failed (a rocksq.RocksqError "
+      "subclass).";
+  nb::class_<R>(m, name, class_doc.c_str())
       .def("get", [](R& r, std::optional<double> timeout) { return r.core.get(timeout); },
            nb::arg("timeout") = nb::none(), get_doc.c_str())
-      .def("try_get", [](R& r) { return r.core.try_get(); },
-           "Returns the result if it is ready, else None.\n\nRaises the operation's error "
-           "if it failed.")
+      .def("try_get", [](R& r) { return r.core.try_get(); }, try_get_doc.c_str())
       .def_prop_ro("is_ready", [](R& r) { return r.core.is_ready(); },
                    "True once the result (or the error) is available.");
 }

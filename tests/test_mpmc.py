@@ -338,3 +338,16 @@ def test_documented_keyword_names(qpath):
         assert b.next(label="l", start_position=Newest, max_elements=1, no_gil=True) == (
             [b"c"], False)
         assert b.remove_label(label="l") is True
+
+
+def test_existing_label_on_reopened_empty_log(qpath):
+    # The reference rocksq 0.3.0 hangs here.
+    with blocking.MpmcQueue(qpath, HOUR) as q:
+        q.next("a", Newest, 3)
+        q.next("b", Oldest, 3)
+    with blocking.MpmcQueue(qpath, HOUR) as q:
+        assert q.next("a", Newest, 1) == ([], False)
+        assert q.next("b", Newest, 1) == ([], False)
+        q.add([b"y"])
+        assert q.next("a", Oldest, 5) == ([b"y"], False)
+        assert q.next("b", Oldest, 5) == ([b"y"], False)

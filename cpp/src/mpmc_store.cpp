@@ -16,6 +16,7 @@ namespace internal {
 namespace {
 
 constexpr std::string_view kMetaKey = "m";
+constexpr std::string_view kTtlKey = "t";
 constexpr char kSegmentPrefix = 'd';
 constexpr char kIndexPrefix = 'i';
 constexpr char kLabelPrefix = 'l';
@@ -72,6 +73,18 @@ MpmcStore::MpmcStore(const std::string& path, std::chrono::seconds ttl, const Op
       reclaimer_(db_.db()) {
   load_meta();
   load_labels();
+  record_ttl();
+}
+
+void MpmcStore::record_ttl() {
+  // The TTL is the opener's choice; stored only so that rocksq info can show it.
+  std::string value;
+  put_varint64(&value, static_cast<std::uint64_t>(ttl_.count()));
+  std::string stored;
+  if (db_.get(kTtlKey, &stored, "open") && stored == value) return;
+  rocksdb::WriteBatch batch;
+  batch.Put(rocksdb::Slice(kTtlKey.data(), kTtlKey.size()), value);
+  db_.write(&batch, "open");
 }
 
 void MpmcStore::corrupt(const char* operation, const std::string& what) const {

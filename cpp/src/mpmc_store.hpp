@@ -9,6 +9,7 @@
 //                     its first element and bytes added before it
 //   "l" + label    -> the label's cursor: the next element it reads, as
 //                     (segment, offset in the segment)
+//   "t"            -> the TTL in seconds of the last open (for rocksq info)
 //
 // Insertion times never decrease (max(previous, now)), so what has expired
 // is always a prefix of whole segments.  Expiry compares the head's time with
@@ -103,6 +104,7 @@ class MpmcStore {
 
   void load_meta();
   void load_labels();
+  void record_ttl();
   void stage_meta() { meta_dirty_ = true; }
   bool is_expired(std::uint64_t time_ms, std::uint64_t now_ms) const;
   IndexEntry read_index(std::uint64_t seq) const;

@@ -90,6 +90,9 @@ class MpmcQueue::Impl {
     worker_.stop();
     store_.reset();
   }
+  void set_completion_callback(std::function<void()> callback) {
+    worker_.set_completion_callback(std::move(callback));
+  }
   std::size_t inflight() const { return worker_.inflight(); }
   std::size_t max_inflight() const { return worker_.max_inflight(); }
   const std::string& path() const { return path_; }
@@ -206,6 +209,10 @@ std::shared_future<std::uint64_t> MpmcQueue::payload_size() {
 
 std::shared_future<std::uint64_t> MpmcQueue::disk_size() {
   return impl_->submit<5>(MpmcOp(MpmcOp::Kind::kDiskSize));
+}
+
+void MpmcQueue::set_completion_callback(std::function<void()> callback) {
+  impl_->set_completion_callback(std::move(callback));
 }
 
 std::size_t MpmcQueue::inflight_ops() const { return impl_->inflight(); }

@@ -80,6 +80,9 @@ class PersistentQueueWithCapacity::Impl {
     worker_.stop();
     store_.reset();
   }
+  void set_completion_callback(std::function<void()> callback) {
+    worker_.set_completion_callback(std::move(callback));
+  }
   std::size_t inflight() const { return worker_.inflight(); }
   std::size_t max_inflight() const { return worker_.max_inflight(); }
   const std::string& path() const { return path_; }
@@ -164,6 +167,10 @@ std::shared_future<std::uint64_t> PersistentQueueWithCapacity::payload_size() {
 
 std::shared_future<std::uint64_t> PersistentQueueWithCapacity::disk_size() {
   return impl_->submit<3>(FifoOp::Kind::kDiskSize);
+}
+
+void PersistentQueueWithCapacity::set_completion_callback(std::function<void()> callback) {
+  impl_->set_completion_callback(std::move(callback));
 }
 
 std::size_t PersistentQueueWithCapacity::inflight_ops() const { return impl_->inflight(); }

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -80,6 +81,16 @@ class Worker {
     }
   }
 
+  // Calls callback on the worker thread after each group of operations has
+  // published its results (e.g. to wake an event loop).  It must be quick
+  // and must not throw; an empty callback removes it.  Takes effect from the
+  // next group on.
+  void set_completion_callback(std::function<void()> callback) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    completion_callback_ = std::move(callback);
+    ++completion_callback_version_;
+  }
+
   std::size_t inflight() const { return inflight_relaxed_.load(std::memory_order_relaxed); }
   std::size_t max_inflight() const { return max_inflight_; }
 
@@ -99,6 +110,8 @@ class Worker {
  private:
   void run() noexcept {
     std::vector<Op> ops;
+    std::function<void()> on_completion;  // a copy, refreshed when replaced
+    std::uint64_t on_completion_version = 0;
     Clock::time_point due = tick_ ? Clock::now() : Clock::time_point::max();
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
@@ -121,8 +134,15 @@ class Worker {
       if (pending_.empty() && stopping_) break;
       ops.swap(pending_);
       has_pending_.store(false, std::memory_order_relaxed);
+      if (on_completion_version != completion_callback_version_) {
+        on_completion = completion_callback_;
+        on_completion_version = completion_callback_version_;
+      }
       lock.unlock();
-      if (!ops.empty()) execute_and_complete(ops);
+      if (!ops.empty()) {
+        execute_and_complete(ops);
+        notify_completion(on_completion);
+      }
       if (tick_ && due <= Clock::now()) due = safe_tick();
       lock.lock();
     }
@@ -145,6 +165,15 @@ class Worker {
     }
     for (auto& op : ops) op.complete();
     ops.clear();
+  }
+
+  static void notify_completion(const std::function<void()>& callback) noexcept {
+    if (!callback) return;
+    try {
+      callback();
+    } catch (...) {
+      // A notification is best effort: the results are published anyway.
+    }
   }
 
   Clock::time_point safe_tick() noexcept {
@@ -173,6 +202,8 @@ class Worker {
   std::size_t room_waiters_ = 0;
   bool sleeping_ = false;
   bool stopping_ = false;
+  std::function<void()> completion_callback_;
+  std::uint64_t completion_callback_version_ = 0;
 
   std::mutex join_mutex_;
   std::thread thread_;

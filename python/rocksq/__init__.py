@@ -20,6 +20,9 @@ from ._rocksq import (
     version,
 )
 from . import blocking, nonblocking
+from . import _asyncio
+
+_asyncio.install(nonblocking.Response, nonblocking.MpmcResponse)
 
 __version__: str = version()
 

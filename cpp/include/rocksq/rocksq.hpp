@@ -8,6 +8,7 @@
 #define ROCKSQ_ROCKSQ_HPP_
 
 #include "rocksq/error.hpp"
+#include "rocksq/inspect.hpp"
 #include "rocksq/mpmc_queue.hpp"
 #include "rocksq/nonblocking/mpmc_queue.hpp"
 #include "rocksq/nonblocking/persistent_queue.hpp"

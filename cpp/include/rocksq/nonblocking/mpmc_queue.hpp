@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <memory>
 #include <string>
@@ -46,6 +47,12 @@ class MpmcQueue {
   std::shared_future<std::size_t> len();
   std::shared_future<std::uint64_t> payload_size();
   std::shared_future<std::uint64_t> disk_size();
+
+  // Calls callback on the worker thread after each group of operations has
+  // published its results: one call per group, not per operation.  It must
+  // be quick and must not throw.  Replaces any earlier callback; an empty
+  // one removes it.
+  void set_completion_callback(std::function<void()> callback);
 
   // Operations submitted whose result is not yet available.
   std::size_t inflight_ops() const;
