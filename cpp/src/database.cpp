@@ -102,7 +102,7 @@ rocksdb::Options database_options(QueueKind kind) {
   // Queue data is written once and deleted soon: small memtables flushed
   // often keep memory and the write-ahead log small (16 MiB rather than 32:
   // peak RSS at 2M items 96-124 -> 78-89 MiB, disk after 2M items of churn
-  // 30 -> 1 MiB, throughput unchanged).
+  // 30 -> 1-17 MiB, throughput unchanged).
   options.write_buffer_size = std::size_t{16} << 20;
   options.max_write_buffer_number = 2;
   options.max_total_wal_size = std::uint64_t{64} << 20;
