@@ -101,15 +101,17 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
       .def("push",
            [](NonblockingFifo& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
-             auto future = maybe_without_gil(no_gil, [&] { return q.push(std::move(batch)); });
+             auto future = maybe_without_gil(no_gil && submit_may_wait(q),
+                                             [&] { return q.push(std::move(batch)); });
              return respond(std::move(future), fifo_empty);
            },
            nb::arg("items").none(), nb::arg("no_gil") = true,
            "Adds items (a list of bytes-like objects) to the queue, atomically.\n\n"
-           "GIL: released while submitting when no_gil is True (the default).\n\n"
+           "GIL: released while waiting for room (see max_inflight_ops) when no_gil is True "
+           "(the default).\n\n"
            "Parameters\n----------\nitems : list of bytes\n    The items to add (bytes, "
            "bytearray or memoryview; copied).\nno_gil : bool\n    Release the GIL while "
-           "submitting.  Default True.\n\n"
+           "waiting for room.  Default True.\n\n"
            "Returns\n-------\nResponse\n    get() (or await) returns once the items are "
            "stored; it raises QueueFullError (nothing written) if they would exceed "
            "max_elements.\n\n"
@@ -118,14 +120,15 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
       .def("pop",
            [](NonblockingFifo& q, nb::handle max_elements, bool no_gil) {
              const std::size_t n = count_from_python(max_elements, "max_elements");
-             auto future = maybe_without_gil(no_gil, [&] { return q.pop(n); });
+             auto future = maybe_without_gil(no_gil && submit_may_wait(q), [&] { return q.pop(n); });
              return respond(std::move(future), fifo_data);
            },
            nb::arg("max_elements").none() = 1, nb::arg("no_gil") = true,
            "Removes and returns up to max_elements of the oldest items.\n\n"
-           "GIL: released while submitting when no_gil is True (the default).\n\n"
+           "GIL: released while waiting for room (see max_inflight_ops) when no_gil is True "
+           "(the default).\n\n"
            "Parameters\n----------\nmax_elements : int\n    The most items to remove.  "
-           "Default 1.\nno_gil : bool\n    Release the GIL while submitting.  Default True.\n\n"
+           "Default 1.\nno_gil : bool\n    Release the GIL while waiting for room.  Default True.\n\n"
            "Returns\n-------\nResponse\n    get().data (or (await ...).data) is the list of "
            "bytes, oldest first ([] if the queue is empty).  The items are removed even if "
            "nobody reads the Response.\n\n"

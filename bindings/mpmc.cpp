@@ -139,7 +139,8 @@ const char* const kBlockingDoc =
 
 const char* const kAddDoc =
     "Appends items (a list of bytes-like objects) to the log, atomically.\n\n"
-    "GIL: released while submitting when no_gil is True (the default).\n\n"
+    "GIL: released while the call waits (blocking: for the result; non-blocking: for room "
+    "under max_inflight_ops) when no_gil is True (the default).\n\n"
     "Raises\n------\nTypeError\n    If items is not a list of bytes-like objects.";
 
 const char* const kNextDoc =
@@ -151,7 +152,7 @@ const char* const kNextDoc =
     "oldest element held) or Newest (the newest element already added, returned by this "
     "call; on an empty log, the next one added).  Ignored for existing labels.\n"
     "max_elements : int\n    The most elements returned.  Default 1.\n"
-    "no_gil : bool\n    Release the GIL while submitting.  Default True.\n\n"
+    "no_gil : bool\n    Release the GIL while the call waits.  Default True.\n\n"
     "The result is (items, expired): expired is True when elements this label had not "
     "read yet were removed by the TTL (reading goes on with the oldest element held).\n\n"
     "Raises\n------\nTypeError\n    If label is not a str or start_position not a "
@@ -208,7 +209,7 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
       .def("add",
            [](NonblockingMpmc& q, nb::handle items, bool no_gil) {
              auto batch = items_from_python(items, "items");
-             auto future = maybe_without_gil(no_gil, [&] { return q.add(std::move(batch)); });
+             auto future = maybe_without_gil(no_gil && submit_may_wait(q), [&] { return q.add(std::move(batch)); });
              return respond(std::move(future), mpmc_empty);
            },
            nb::arg("items").none(), nb::arg("no_gil") = true,
@@ -221,7 +222,7 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
              const rocksq::StartPosition start = start_position_from_python(start_position);
              const std::size_t n = count_from_python(max_elements, "max_elements");
              auto future =
-                 maybe_without_gil(no_gil, [&] { return q.next(std::move(l), start, n); });
+                 maybe_without_gil(no_gil && submit_may_wait(q), [&] { return q.next(std::move(l), start, n); });
              return respond(std::move(future), mpmc_data);
            },
            nb::arg("label").none(), nb::arg("start_position").none(),
@@ -235,7 +236,7 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
       .def("remove_label",
            [](NonblockingMpmc& q, nb::handle label, bool no_gil) {
              std::string l = label_from_python(label, "label");
-             auto future = maybe_without_gil(no_gil, [&] { return q.remove_label(std::move(l)); });
+             auto future = maybe_without_gil(no_gil && submit_may_wait(q), [&] { return q.remove_label(std::move(l)); });
              return respond(std::move(future), mpmc_removed);
            },
            nb::arg("label").none(), nb::arg("no_gil") = true,

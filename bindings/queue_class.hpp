@@ -28,6 +28,14 @@ auto maybe_without_gil(bool no_gil, Fn&& fn) {
   return fn();
 }
 
+// A submission waits only while max_inflight_ops operations are pending.
+// Otherwise it takes microseconds: releasing the GIL for it would cost a GIL
+// hand-off (a futex wake-up) per call when several threads use the queue.
+template <typename Queue>
+bool submit_may_wait(const Queue& q) {
+  return q.inflight_ops() + 1 >= q.max_inflight_ops();
+}
+
 // Adds close() (documented by close_doc), __enter__ and __exit__ to a queue
 // class.  close() releases the GIL: it waits for the queue's pending work.
 template <typename Queue>

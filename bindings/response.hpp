@@ -8,6 +8,7 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include <nanobind/nanobind.h>
@@ -79,10 +80,11 @@ class ResponseCore {
           "child process");
     }
     bool ready = true;
-    {
+    // A result already there needs no GIL hand-off.
+    if (!result_->wait_for(std::chrono::nanoseconds(0))) {
       GilRelease release;
       if (!timeout) {
-        result_->wait();
+        if (!spin_for_result()) result_->wait();
       } else {
         const double seconds = *timeout > 0 ? *timeout : 0.0;
         ready = result_->wait_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -100,6 +102,20 @@ class ResponseCore {
     nb::object value = result_->to_python();  // raises the operation's error
     if (!cached_.is_valid()) cached_ = value;
     return cached_;
+  }
+
+  // Results usually arrive within microseconds: spinning briefly (yielding
+  // the CPU) is cheaper than sleeping on a futex, whose wake-up costs tens of
+  // microseconds on a virtual machine.  True if the result is ready.
+  bool spin_for_result() const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
+    for (int i = 0;; ++i) {
+      if (result_->wait_for(std::chrono::nanoseconds(0))) return true;
+      if (i >= 16) {
+        std::this_thread::yield();
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+      }
+    }
   }
 
   nb::object try_get() {

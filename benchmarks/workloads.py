@@ -1,0 +1,355 @@
+"""Benchmark workloads, one per run of this script.
+
+Runs unchanged under rocksq (ours) and the reference rocksq 0.3.0: the
+interpreter that runs it decides which `rocksq` is imported.  `--impl
+persistqueue` runs the round trip on persist-queue's SQLite queue instead.
+
+    python benchmarks/workloads.py --workload fifo_roundtrip --dir /tmp/x [--quick]
+
+Prints one JSON object: {"metrics": {name: {"value", "unit", "better"}}, ...}.
+Each run is a fresh process, so peak RSS (ru_maxrss) belongs to that workload.
+"""
+
+import argparse
+import collections
+import json
+import os
+import resource
+import shutil
+import sys
+import threading
+import time
+
+ITEM = b"x" * 128
+
+
+def rate(n, seconds, unit="items/s"):
+    return {"value": n / seconds, "unit": unit, "better": "higher"}
+
+
+def mib(nbytes):
+    return {"value": nbytes / (1 << 20), "unit": "MiB", "better": "lower"}
+
+
+def peak_rss_bytes():
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def fifo(path, **kwargs):
+    from rocksq.nonblocking import PersistentQueueWithCapacity
+
+    return PersistentQueueWithCapacity(path, **kwargs)
+
+
+def close(q):
+    # The reference has no close(): dropping the object releases it.
+    if hasattr(q, "close"):
+        q.close()
+
+
+def pipelined(submit, count, window):
+    """Calls submit(i) count times, keeping at most window results pending."""
+    pending = collections.deque()
+    out = 0
+    for i in range(count):
+        pending.append(submit(i))
+        if len(pending) >= window:
+            out += _settle(pending.popleft())
+    while pending:
+        out += _settle(pending.popleft())
+    return out
+
+
+def _settle(response):
+    data = response.get().data
+    if data is None:
+        return 0
+    if isinstance(data, tuple):  # MPMC next(): (items, expired)
+        data = data[0]
+    return len(data)
+
+
+def push_batches(q, n_items, batch, item=ITEM, window=200):
+    items = [item] * batch
+    pipelined(lambda i: q.push(items), n_items // batch, window)
+
+
+def pop_batches(q, n_items, batch, window=200):
+    got = pipelined(lambda i: q.pop(max_elements=batch), n_items // batch, window)
+    assert got == n_items // batch * batch, (got, n_items)
+    return got
+
+
+# --- FIFO -----------------------------------------------------------------
+
+
+def fifo_roundtrip(path, scale):
+    n = 20_000 if scale == "full" else 4_000
+    q = fifo(path)
+    for _ in range(200):  # warm up
+        q.push([ITEM]).get()
+        q.pop().get()
+    start = time.perf_counter()
+    for _ in range(n):
+        q.push([ITEM]).get()
+        assert len(q.pop().get().data) == 1
+    elapsed = time.perf_counter() - start
+    close(q)
+    return {"round trips": rate(n, elapsed, "round trips/s")}
+
+
+def persistqueue_roundtrip(path, scale):
+    import persistqueue
+
+    n = 20_000 if scale == "full" else 4_000
+    q = persistqueue.SQLiteQueue(path, auto_commit=True, multithreading=True)
+    start = time.perf_counter()
+    for _ in range(n):
+        q.put(ITEM)
+        q.get()
+    elapsed = time.perf_counter() - start
+    return {"round trips": rate(n, elapsed, "round trips/s")}
+
+
+def fifo_batch(path, scale):
+    n = 500_000 if scale == "full" else 100_000
+    q = fifo(path)
+    start = time.perf_counter()
+    push_batches(q, n, 100)
+    pushed = time.perf_counter()
+    pop_batches(q, n, 100)
+    popped = time.perf_counter()
+    close(q)
+    return {
+        "batch push": rate(n, pushed - start),
+        "batch pop": rate(n, popped - pushed),
+    }
+
+
+def fifo_threads(path, scale):
+    """4 producer and 4 consumer threads, one item per call."""
+    n = 100_000 if scale == "full" else 8_000
+    producers = consumers = 4
+    q = fifo(path)
+    consumed = [0]
+    lock = threading.Lock()
+
+    def produce():
+        for _ in range(n // producers):
+            q.push([ITEM]).get()
+
+    def consume():
+        while True:
+            with lock:
+                if consumed[0] >= n:
+                    return
+            got = len(q.pop().get().data)
+            if got:
+                with lock:
+                    consumed[0] += got
+
+    threads = [threading.Thread(target=produce) for _ in range(producers)]
+    threads += [threading.Thread(target=consume) for _ in range(consumers)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    close(q)
+    return {"4x4 threads": rate(n, elapsed)}
+
+
+def reopen_and_time_pops(path, n_pop):
+    q = fifo(path)
+    start = time.perf_counter()
+    pop_batches(q, n_pop, 100)
+    return q, time.perf_counter() - start
+
+
+def fifo_depth(path, scale):
+    """Push 2M items, reopen (nothing in memory), pop at the head and the tail."""
+    depth = 2_000_000 if scale == "full" else 400_000
+    probe = 100_000 if scale == "full" else 40_000
+    q = fifo(path)
+    start = time.perf_counter()
+    push_batches(q, depth, 1000, window=20)
+    pushed = time.perf_counter() - start
+    rss_full = peak_rss_bytes()
+    close(q)
+    del q
+    q, head = reopen_and_time_pops(path, probe)
+    # Consume all but the last probe items: the head moves past a long
+    # consumed (deleted) prefix.
+    pop_batches(q, depth - 2 * probe, 1000, window=20)
+    start = time.perf_counter()
+    pop_batches(q, probe, 100)
+    tail = time.perf_counter() - start
+    assert q.len.get().len == 0
+    close(q)
+    return {
+        "depth push (batches of 1000)": rate(depth, pushed),
+        "pop at head of deep queue": rate(probe, head),
+        "pop at tail of deep queue": rate(probe, tail),
+        "peak RSS at full depth": mib(rss_full),
+    }
+
+
+def fifo_shallow(path, scale):
+    """The baseline of fifo_depth: pop 100k items from a reopened 100k queue."""
+    depth = 100_000 if scale == "full" else 40_000
+    q = fifo(path)
+    push_batches(q, depth, 1000, window=20)
+    close(q)
+    del q
+    q, elapsed = reopen_and_time_pops(path, depth)
+    close(q)
+    return {"pop at 100k depth": rate(depth, elapsed)}
+
+
+def fifo_churn(path, scale):
+    """Push and pop 2M items through a nearly empty queue."""
+    n = 2_000_000 if scale == "full" else 400_000
+    batch = 100
+    q = fifo(path)
+    items = [ITEM] * batch
+    start = time.perf_counter()
+    for _ in range(n // batch):
+        q.push(items).get()
+        assert len(q.pop(max_elements=batch).get().data) == batch
+    elapsed = time.perf_counter() - start
+    disk = q.disk_size.get().size
+    close(q)
+    return {
+        "churn push+pop": rate(n, elapsed),
+        "disk_size after churn": mib(disk),
+        "peak RSS after churn": mib(peak_rss_bytes()),
+    }
+
+
+def fifo_item_sizes(path, scale):
+    metrics = {}
+    cases = [(16, 500_000), (1024, 100_000), (64 * 1024, 2_000)]
+    for size, n in cases:
+        if scale != "full":
+            n //= 5
+        item = b"s" * size
+        sub = os.path.join(path, str(size))
+        q = fifo(sub)
+        start = time.perf_counter()
+        push_batches(q, n, 100, item=item, window=50)
+        pushed = time.perf_counter()
+        pop_batches(q, n, 100, window=50)
+        popped = time.perf_counter()
+        close(q)
+        del q
+        label = f"{size} B" if size < 1024 else f"{size // 1024} KiB"
+        metrics[f"push {label} items"] = rate(n, pushed - start)
+        metrics[f"pop {label} items"] = rate(n, popped - pushed)
+    return metrics
+
+
+# --- MPMC -----------------------------------------------------------------
+
+
+def mpmc(path):
+    from rocksq.nonblocking import MpmcQueue
+
+    return MpmcQueue(path, 3600)
+
+
+def oldest():
+    from rocksq import StartPosition
+
+    return StartPosition.Oldest
+
+
+def mpmc_batch(path, scale):
+    n = 500_000 if scale == "full" else 100_000
+    labels = ["a", "b", "c"]
+    q = mpmc(path)
+    items = [ITEM] * 100
+    start = time.perf_counter()
+    pipelined(lambda i: q.add(items), n // 100, 200)
+    added = time.perf_counter()
+    pos = oldest()
+    for label in labels:
+        got = pipelined(lambda i: q.next(label, pos, max_elements=100), n // 100, 200)
+        assert got == n, (label, got)
+    read = time.perf_counter()
+    close(q)
+    return {
+        "mpmc batch add": rate(n, added - start),
+        "mpmc batch next (3 labels)": rate(n * len(labels), read - added),
+    }
+
+
+def mpmc_roundtrip(path, scale):
+    n = 20_000 if scale == "full" else 4_000
+    q = mpmc(path)
+    pos = oldest()
+    start = time.perf_counter()
+    for _ in range(n):
+        q.add([ITEM]).get()
+        data = q.next("c", pos, max_elements=1).get().data
+        assert len(data[0]) == 1, data
+    elapsed = time.perf_counter() - start
+    close(q)
+    return {"mpmc round trips": rate(n, elapsed, "round trips/s")}
+
+
+WORKLOADS = {
+    "fifo_roundtrip": fifo_roundtrip,
+    "fifo_batch": fifo_batch,
+    "fifo_threads": fifo_threads,
+    "mpmc_batch": mpmc_batch,
+    "mpmc_roundtrip": mpmc_roundtrip,
+    "fifo_shallow": fifo_shallow,
+    "fifo_depth": fifo_depth,
+    "fifo_churn": fifo_churn,
+    "fifo_item_sizes": fifo_item_sizes,
+}
+PERSISTQUEUE_WORKLOADS = {"fifo_roundtrip": persistqueue_roundtrip}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workload", required=True, choices=sorted(WORKLOADS))
+    parser.add_argument("--impl", default="rocksq", choices=["rocksq", "persistqueue"])
+    parser.add_argument("--dir", required=True, help="scratch directory (emptied first)")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    args = parser.parse_args()
+
+    shutil.rmtree(args.dir, ignore_errors=True)
+    os.makedirs(args.dir)
+    path = os.path.join(args.dir, "queue")
+    scale = "quick" if args.quick else "full"
+    if args.impl == "persistqueue":
+        fn = PERSISTQUEUE_WORKLOADS[args.workload]
+        version = "persist-queue"
+    else:
+        import rocksq
+
+        fn = WORKLOADS[args.workload]
+        version = getattr(rocksq, "__version__", None) or str(rocksq.version())
+    start = time.perf_counter()
+    try:
+        metrics = fn(path, scale)
+    finally:
+        shutil.rmtree(args.dir, ignore_errors=True)
+    json.dump(
+        {
+            "workload": args.workload,
+            "impl": args.impl,
+            "version": version,
+            "seconds": time.perf_counter() - start,
+            "metrics": metrics,
+        },
+        sys.stdout,
+    )
+    print()
+
+
+if __name__ == "__main__":
+    main()
