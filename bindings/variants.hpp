@@ -64,6 +64,9 @@ void bind_response(nb::module_& m, const char* name, const char* variant_name) {
       .def("get", [](R& r, std::optional<double> timeout) { return r.core.get(timeout); },
            nb::arg("timeout") = nb::none(), get_doc.c_str())
       .def("try_get", [](R& r) { return r.core.try_get(); }, try_get_doc.c_str())
+      // For rocksq._asyncio: a lone await waits here briefly (spinning, the
+      // CPU yielded, GIL held: the worker never needs it) before suspending.
+      .def("_ready_soon", [](R& r) { return r.core.is_ready() || r.core.spin_for_result(); })
       .def_prop_ro("is_ready", [](R& r) { return r.core.is_ready(); },
                    "True once the result (or the error) is available.");
 }

@@ -29,11 +29,13 @@ __all__ = ["response_await", "install"]
 class _LoopWaiters:
     """The awaits pending on one event loop and the signal that wakes it."""
 
-    __slots__ = ("_signal", "_pending", "__weakref__")
+    __slots__ = ("_signal", "_pending", "_concurrent", "__weakref__")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._signal = _AsyncSignal()
         self._pending: List[Tuple[Any, "asyncio.Future[None]"]] = []
+        # Whether the last wake-up resolved several awaits (tasks in flight).
+        self._concurrent = False
         loop.add_reader(self._signal.fileno(), self._on_signal)
 
     def wait(self, loop: asyncio.AbstractEventLoop, response: Any) -> "asyncio.Future[None]":
@@ -46,6 +48,10 @@ class _LoopWaiters:
             self._resolve_ready()
         return future
 
+    def is_alone(self) -> bool:
+        """True if no other await is pending nor was resolved with the last one."""
+        return not self._pending and not self._concurrent
+
     def _on_signal(self) -> None:
         self._signal.drain()
         self._signal.arm()  # before looking, so no completion goes unseen
@@ -54,6 +60,7 @@ class _LoopWaiters:
             self._signal.disarm()
 
     def _resolve_ready(self) -> None:
+        self._concurrent = len(self._pending) > 1
         still_pending = []
         for response, future in self._pending:
             if future.done():  # the awaiting task was cancelled
@@ -103,7 +110,16 @@ def response_await(self: Any) -> Generator[Any, None, Any]:
     """
     if not self.is_ready:
         loop = asyncio.get_running_loop()
-        yield from _loop_waiters(loop).wait(loop, self)
+        waiters = _loop_waiters(loop)
+        if waiters.is_alone():
+            # A lone await: the operation most likely completes within
+            # microseconds, sooner than a wake-up through the event loop's
+            # selector, so wait for it (at most 50 us) first.  With other tasks
+            # awaiting too, the loop has work to do meanwhile (and their
+            # operations join the same group commit).
+            if self._ready_soon():
+                return self.get()
+        yield from waiters.wait(loop, self)
     return self.get()
 
 
