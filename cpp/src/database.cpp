@@ -14,6 +14,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/convenience.h>
 
+#include "layout.hpp"
 #include "rocksq/error.hpp"
 
 namespace fs = std::filesystem;
@@ -23,7 +24,7 @@ namespace internal {
 
 namespace {
 
-constexpr std::string_view kKindKey = "k";
+using layout::kKindKey;
 
 // Databases open in this process, by absolute path.  RocksDB's own lock only
 // reports "No locks available"; this gives a clear error first.

@@ -6,7 +6,7 @@
 
 #include <rocksdb/iterator.h>
 
-#include "coding.hpp"
+#include "layout.hpp"
 #include "rocksq/error.hpp"
 
 namespace rocksq {
@@ -14,9 +14,8 @@ namespace internal {
 
 namespace {
 
-constexpr std::string_view kMetaKey = "m";
-constexpr char kSegmentPrefix = 'd';
-constexpr std::uint64_t kMetaFormat = 1;
+using layout::kMetaKey;
+using layout::segment_key;
 // Per-item bookkeeping counted against the memory budget.
 constexpr std::size_t kItemOverhead = sizeof(std::string);
 // How much more than asked for a pop reads from the database at once.
@@ -42,17 +41,17 @@ void FifoStore::load_meta() {
   cache_items_ = 0;
   std::string value;
   if (!db_.get(kMetaKey, &value, "open")) return;
-  std::string_view in(value);
-  std::uint64_t format = 0;
-  const bool ok = get_varint64(&in, &format) && format == kMetaFormat &&
-                  get_varint64(&in, &head_seg_) && get_varint64(&in, &head_off_) &&
-                  get_varint64(&in, &tail_seg_) && get_varint64(&in, &count_) &&
-                  get_varint64(&in, &bytes_) && in.empty() && head_seg_ <= tail_seg_ &&
-                  (count_ == 0) == (head_seg_ == tail_seg_);
-  if (!ok) {
+  layout::FifoMeta m;
+  if (!layout::decode(value, &m) || m.head_seg > m.tail_seg ||
+      (m.count == 0) != (m.head_seg == m.tail_seg)) {
     throw CorruptionError("rocksq: open failed for " + db_.path() +
                           ": the queue's metadata is damaged");
   }
+  head_seg_ = m.head_seg;
+  head_off_ = m.head_off;
+  tail_seg_ = m.tail_seg;
+  count_ = m.count;
+  bytes_ = m.bytes;
 }
 
 void FifoStore::push(std::vector<std::string>&& items) {
@@ -67,7 +66,7 @@ void FifoStore::push(std::vector<std::string>&& items) {
   for (const auto& [begin, end] : split_into_segments(items)) {
     value.clear();
     encode_segment(items, begin, end, &value);
-    batch_.Put(numbered_key(kSegmentPrefix, tail_seg_), value);
+    batch_.Put(segment_key(tail_seg_), value);
     staged_ = true;
     Segment segment;
     segment.items.reserve(end - begin);
@@ -108,7 +107,7 @@ std::vector<std::string> FifoStore::pop(std::size_t max_items) {
     cache_items_ -= take;
     if (head_off_ == segment.items.size()) {
       // Each segment key is written once, so SingleDelete is enough.
-      batch_.SingleDelete(numbered_key(kSegmentPrefix, head_seg_));
+      batch_.SingleDelete(segment_key(head_seg_));
       cache_bytes_ -= cache_cost(segment);
       cache_.pop_front();
       ++head_seg_;
@@ -122,16 +121,16 @@ std::vector<std::string> FifoStore::pop(std::size_t max_items) {
 void FifoStore::load_segments(std::size_t items_needed) {
   std::uint64_t seg = head_seg_ + cache_.size();
   rocksdb::ReadOptions read_options;
-  const std::string upper = numbered_key(kSegmentPrefix, tail_seg_);
+  const std::string upper = segment_key(tail_seg_);
   const rocksdb::Slice upper_slice(upper);
   read_options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(read_options));
-  it->Seek(numbered_key(kSegmentPrefix, seg));
+  it->Seek(segment_key(seg));
   // Read ahead a little: the next pops will want the following segments.
   std::size_t read_ahead_bytes = 0;
   while (seg < tail_seg_ &&
          (cache_items_ < items_needed || read_ahead_bytes < kReadAheadBytes)) {
-    if (!it->Valid() || it->key() != rocksdb::Slice(numbered_key(kSegmentPrefix, seg))) {
+    if (!it->Valid() || it->key() != rocksdb::Slice(segment_key(seg))) {
       check(it->status(), db_.path(), "pop");
       throw CorruptionError("rocksq: pop failed for " + db_.path() + ": segment " +
                             std::to_string(seg) + " is missing");
@@ -159,13 +158,8 @@ void FifoStore::load_segments(std::size_t items_needed) {
 
 void FifoStore::commit() {
   if (!staged_) return;
-  std::string meta;
-  put_varint64(&meta, kMetaFormat);
-  put_varint64(&meta, head_seg_);
-  put_varint64(&meta, head_off_);
-  put_varint64(&meta, tail_seg_);
-  put_varint64(&meta, count_);
-  put_varint64(&meta, bytes_);
+  const std::string meta =
+      layout::encode(layout::FifoMeta{head_seg_, head_off_, tail_seg_, count_, bytes_});
   batch_.Put(rocksdb::Slice(kMetaKey.data(), kMetaKey.size()), meta);
   try {
     db_.write(&batch_, "write");

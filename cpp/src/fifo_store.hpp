@@ -1,8 +1,6 @@
 // FifoStore: the storage of a FIFO queue, not thread-safe.
 //
-// Layout in RocksDB:
-//   "m"            -> meta: head segment and offset, tail segment, count, bytes
-//   "d" + seg(BE)  -> one segment (see segment.hpp)
+// Layout in RocksDB (see layout.hpp): "m" meta, "d" + seg segments.
 // Segments [head_seg, tail_seg) are held; the first head_off items of the
 // head segment were already popped.
 //

@@ -20,8 +20,8 @@
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
 
-#include "coding.hpp"
 #include "database.hpp"
+#include "layout.hpp"
 #include "rocksq/error.hpp"
 #include "segment.hpp"
 
@@ -31,17 +31,17 @@ namespace rocksq {
 
 namespace {
 
-using internal::get_varint64;
-using internal::numbered_key;
-
-// Keys of the layouts (see fifo_store.hpp and mpmc_store.hpp).
-constexpr std::string_view kKindKey = "k";
-constexpr std::string_view kMetaKey = "m";
-constexpr std::string_view kTtlKey = "t";
-constexpr char kSegmentPrefix = 'd';
-constexpr char kIndexPrefix = 'i';
-constexpr char kLabelPrefix = 'l';
-constexpr std::uint64_t kMetaFormat = 1;
+namespace layout = internal::layout;
+using layout::Cursor;
+using layout::FifoMeta;
+using layout::index_key;
+using layout::kKindKey;
+using layout::kLabelPrefix;
+using layout::kMetaKey;
+using layout::kTtlKey;
+using layout::MpmcMeta;
+using layout::segment_key;
+using IndexEntry = layout::MpmcIndexEntry;
 
 // The primary deletes files as it flushes and compacts; an open racing with
 // that fails, and a new attempt sees the new files.
@@ -180,46 +180,20 @@ std::string read_kind(const Snapshot& snapshot) {
   return kind;
 }
 
-// Decodes varints from value into fields; false if they do not fill it.
-template <typename... Fields>
-bool decode_all(std::string_view value, Fields*... fields) {
-  return (get_varint64(&value, fields) && ...) && value.empty();
-}
-
-// ---- FIFO: "m" -> head segment, head offset, tail segment, count, bytes.
-
-struct FifoMeta {
-  std::uint64_t head_seg = 0, head_off = 0, tail_seg = 0, count = 0, bytes = 0;
-};
+// ---- FIFO: "m" -> FifoMeta.
 
 FifoMeta read_fifo_meta(const Snapshot& snapshot) {
   FifoMeta m;
   std::string value;
   if (!snapshot.get(kMetaKey, &value)) return m;
-  std::uint64_t format = 0;
-  if (!decode_all(value, &format, &m.head_seg, &m.head_off, &m.tail_seg, &m.count, &m.bytes) ||
-      format != kMetaFormat || m.head_seg > m.tail_seg) {
+  if (!layout::decode(value, &m) || m.head_seg > m.tail_seg) {
     snapshot.corrupt("the queue's metadata is damaged");
   }
   return m;
 }
 
-// ---- MPMC: "m" -> meta, "i" + seq -> index entry, "l" + label -> cursor,
-// "t" -> the TTL in seconds it was last opened with.
-
-struct MpmcMeta {
-  std::uint64_t head_seq = 0, tail_seq = 0, head_index = 0, head_bytes_before = 0,
-                head_time_ms = 0, next_index = 0, added_bytes = 0, last_time_ms = 0,
-                last_count = 0;
-};
-
-struct IndexEntry {
-  std::uint64_t time_ms = 0, count = 0, first_index = 0, bytes_before = 0;
-};
-
-struct Cursor {
-  std::uint64_t seq = 0, offset = 0;
-};
+// ---- MPMC: "m" -> MpmcMeta, "i" + seq -> MpmcIndexEntry, "l" + label ->
+// Cursor, "t" -> the TTL in seconds it was last opened with.
 
 std::uint64_t now_ms() {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -238,15 +212,13 @@ struct MpmcView {
 };
 
 bool decode_index(const rocksdb::Slice& value, IndexEntry* e) {
-  return decode_all(std::string_view(value.data(), value.size()), &e->time_ms, &e->count,
-                    &e->first_index, &e->bytes_before) &&
-         e->count > 0;
+  return layout::decode(std::string_view(value.data(), value.size()), e) && e->count > 0;
 }
 
 IndexEntry read_index(const Snapshot& snapshot, std::uint64_t seq) {
   std::string value;
   IndexEntry e;
-  if (!snapshot.get(numbered_key(kIndexPrefix, seq), &value) || !decode_index(value, &e)) {
+  if (!snapshot.get(index_key(seq), &value) || !decode_index(value, &e)) {
     snapshot.corrupt("the index entry of segment " + std::to_string(seq) +
                      " is missing or damaged");
   }
@@ -258,18 +230,14 @@ MpmcView read_mpmc(const Snapshot& snapshot) {
   MpmcMeta& m = v.meta;
   std::string value;
   if (snapshot.get(kMetaKey, &value)) {
-    std::uint64_t format = 0;
-    if (!decode_all(value, &format, &m.head_seq, &m.tail_seq, &m.head_index,
-                    &m.head_bytes_before, &m.head_time_ms, &m.next_index, &m.added_bytes,
-                    &m.last_time_ms, &m.last_count) ||
-        format != kMetaFormat || m.head_seq > m.tail_seq || m.head_index > m.next_index ||
+    if (!layout::decode(value, &m) || m.head_seq > m.tail_seq || m.head_index > m.next_index ||
         m.head_bytes_before > m.added_bytes) {
       snapshot.corrupt("the log's metadata is damaged");
     }
   }
   std::uint64_t ttl_seconds = 0;
   if (snapshot.get(kTtlKey, &value)) {
-    if (!decode_all(value, &ttl_seconds)) snapshot.corrupt("the recorded TTL is damaged");
+    if (!layout::decode_ttl(value, &ttl_seconds)) snapshot.corrupt("the recorded TTL is damaged");
     v.ttl = std::chrono::seconds(ttl_seconds);
   }
   // Expired segments the queue has not deleted yet are skipped, as a read
@@ -277,10 +245,9 @@ MpmcView read_mpmc(const Snapshot& snapshot) {
   v.live_seq = m.tail_seq;
   if (m.head_seq < m.tail_seq) {
     const std::uint64_t now = now_ms();
-    const Range index(snapshot, numbered_key(kIndexPrefix, m.head_seq),
-                      numbered_key(kIndexPrefix, m.tail_seq));
+    const Range index(snapshot, index_key(m.head_seq), index_key(m.tail_seq));
     for (std::uint64_t seq = m.head_seq; seq < m.tail_seq; ++seq, index->Next()) {
-      if (!index->Valid() || index->key() != rocksdb::Slice(numbered_key(kIndexPrefix, seq)) ||
+      if (!index->Valid() || index->key() != rocksdb::Slice(index_key(seq)) ||
           !decode_index(index->value(), &v.live)) {
         snapshot.check(index->status());
         snapshot.corrupt("the index entry of segment " + std::to_string(seq) +
@@ -292,15 +259,16 @@ MpmcView read_mpmc(const Snapshot& snapshot) {
       }
     }
   }
-  const Range it(snapshot, std::string(1, kLabelPrefix), std::string(1, kLabelPrefix + 1));
+  const Range it(snapshot, layout::prefix_lower(kLabelPrefix),
+                 layout::prefix_upper(kLabelPrefix));
   for (; it->Valid(); it->Next()) {
     Cursor c;
     const rocksdb::Slice key = it->key();
-    if (!decode_all(std::string_view(it->value().data(), it->value().size()), &c.seq, &c.offset) ||
+    if (!layout::decode(std::string_view(it->value().data(), it->value().size()), &c) ||
         c.seq > m.tail_seq) {
       snapshot.corrupt("the cursor of a label is damaged");
     }
-    v.labels.emplace(std::string(key.data() + 1, key.size() - 1), c);
+    v.labels.emplace(layout::label_of(std::string_view(key.data(), key.size())), c);
   }
   snapshot.check(it->status());
   return v;
@@ -318,10 +286,10 @@ std::uint64_t cursor_index(const Snapshot& snapshot, const MpmcView& v, const Cu
 void read_items(const Snapshot& snapshot, std::uint64_t seq, std::uint64_t offset,
                 std::uint64_t tail, std::size_t max_items, std::vector<std::string>* out) {
   if (seq >= tail || max_items == 0) return;
-  const Range it(snapshot, numbered_key(kSegmentPrefix, seq), numbered_key(kSegmentPrefix, tail));
+  const Range it(snapshot, segment_key(seq), segment_key(tail));
   for (; it->Valid() && out->size() < max_items; it->Next(), ++seq, offset = 0) {
     internal::Segment segment;
-    if (it->key() != rocksdb::Slice(numbered_key(kSegmentPrefix, seq)) ||
+    if (it->key() != rocksdb::Slice(segment_key(seq)) ||
         !internal::decode_segment(std::string_view(it->value().data(), it->value().size()),
                                   &segment)) {
       snapshot.corrupt("segment " + std::to_string(seq) + " is missing or damaged");

@@ -7,7 +7,7 @@
 
 #include <rocksdb/iterator.h>
 
-#include "coding.hpp"
+#include "layout.hpp"
 #include "rocksq/error.hpp"
 
 namespace rocksq {
@@ -15,12 +15,14 @@ namespace internal {
 
 namespace {
 
-constexpr std::string_view kMetaKey = "m";
-constexpr std::string_view kTtlKey = "t";
-constexpr char kSegmentPrefix = 'd';
-constexpr char kIndexPrefix = 'i';
-constexpr char kLabelPrefix = 'l';
-constexpr std::uint64_t kMetaFormat = 1;
+using layout::index_key;
+using layout::kIndexPrefix;
+using layout::kLabelPrefix;
+using layout::kMetaKey;
+using layout::kSegmentPrefix;
+using layout::kTtlKey;
+using layout::label_key;
+using layout::segment_key;
 // Expiring more segments than this at once writes two range deletions
 // instead of one tombstone per key: few range tombstones keep reads fast.
 constexpr std::uint64_t kPointDeleteLimit = 1024;
@@ -41,14 +43,6 @@ std::uint64_t now_ms(bool round_up = false) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
   if (us <= 0) return 0;
   return (static_cast<std::uint64_t>(us) + (round_up ? 999 : 0)) / 1000;
-}
-
-std::string label_key(const std::string& label) {
-  std::string key;
-  key.reserve(1 + label.size());
-  key.push_back(kLabelPrefix);
-  key.append(label);
-  return key;
 }
 
 }  // namespace
@@ -78,8 +72,7 @@ MpmcStore::MpmcStore(const std::string& path, std::chrono::seconds ttl, const Op
 
 void MpmcStore::record_ttl() {
   // The TTL is the opener's choice; stored only so that rocksq info can show it.
-  std::string value;
-  put_varint64(&value, static_cast<std::uint64_t>(ttl_.count()));
+  const std::string value = layout::encode_ttl(static_cast<std::uint64_t>(ttl_.count()));
   std::string stored;
   if (db_.get(kTtlKey, &stored, "open") && stored == value) return;
   rocksdb::WriteBatch batch;
@@ -97,35 +90,38 @@ void MpmcStore::load_meta() {
   next_index_ = added_bytes_ = last_time_ms_ = last_count_ = 0;
   std::string value;
   if (!db_.get(kMetaKey, &value, "open")) return;
-  std::string_view in(value);
-  std::uint64_t format = 0;
-  const bool ok = get_varint64(&in, &format) && format == kMetaFormat &&
-                  get_varint64(&in, &head_seq_) && get_varint64(&in, &tail_seq_) &&
-                  get_varint64(&in, &head_index_) && get_varint64(&in, &head_bytes_before_) &&
-                  get_varint64(&in, &head_time_ms_) && get_varint64(&in, &next_index_) &&
-                  get_varint64(&in, &added_bytes_) && get_varint64(&in, &last_time_ms_) &&
-                  get_varint64(&in, &last_count_) && in.empty() && head_seq_ <= tail_seq_ &&
-                  head_index_ <= next_index_ && head_bytes_before_ <= added_bytes_ &&
-                  (head_seq_ == tail_seq_) == (head_index_ == next_index_);
-  if (!ok) corrupt("open", "the log's metadata is damaged");
+  layout::MpmcMeta m;
+  if (!layout::decode(value, &m) || m.head_seq > m.tail_seq || m.head_index > m.next_index ||
+      m.head_bytes_before > m.added_bytes ||
+      (m.head_seq == m.tail_seq) != (m.head_index == m.next_index)) {
+    corrupt("open", "the log's metadata is damaged");
+  }
+  head_seq_ = m.head_seq;
+  tail_seq_ = m.tail_seq;
+  head_index_ = m.head_index;
+  head_bytes_before_ = m.head_bytes_before;
+  head_time_ms_ = m.head_time_ms;
+  next_index_ = m.next_index;
+  added_bytes_ = m.added_bytes;
+  last_time_ms_ = m.last_time_ms;
+  last_count_ = m.last_count;
 }
 
 void MpmcStore::load_labels() {
   labels_.clear();
   rocksdb::ReadOptions read_options;
-  const std::string upper(1, static_cast<char>(kLabelPrefix + 1));
+  const std::string upper = layout::prefix_upper(kLabelPrefix);
   const rocksdb::Slice upper_slice(upper);
   read_options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(read_options));
-  for (it->Seek(std::string(1, kLabelPrefix)); it->Valid(); it->Next()) {
+  for (it->Seek(layout::prefix_lower(kLabelPrefix)); it->Valid(); it->Next()) {
     const rocksdb::Slice key = it->key();
-    std::string_view in(it->value().data(), it->value().size());
     Cursor cursor;
-    if (!get_varint64(&in, &cursor.seq) || !get_varint64(&in, &cursor.offset) || !in.empty() ||
+    if (!layout::decode(std::string_view(it->value().data(), it->value().size()), &cursor) ||
         cursor.seq > tail_seq_) {
       corrupt("open", "the cursor of a label is damaged");
     }
-    labels_.emplace(std::string(key.data() + 1, key.size() - 1), cursor);
+    labels_.emplace(layout::label_of(std::string_view(key.data(), key.size())), cursor);
   }
   check(it->status(), db_.path(), "open");
 }
@@ -138,14 +134,11 @@ MpmcStore::IndexEntry MpmcStore::read_index(std::uint64_t seq) const {
   const auto staged = staged_index_.find(seq);
   if (staged != staged_index_.end()) return staged->second;
   std::string value;
-  if (!db_.get(numbered_key(kIndexPrefix, seq), &value, "expire")) {
+  if (!db_.get(index_key(seq), &value, "expire")) {
     corrupt("expire", "the index entry of segment " + std::to_string(seq) + " is missing");
   }
-  std::string_view in(value);
   IndexEntry entry;
-  if (!get_varint64(&in, &entry.time_ms) || !get_varint64(&in, &entry.count) ||
-      !get_varint64(&in, &entry.first_index) || !get_varint64(&in, &entry.bytes_before) ||
-      !in.empty() || entry.count == 0) {
+  if (!layout::decode(value, &entry) || entry.count == 0) {
     corrupt("expire", "the index entry of segment " + std::to_string(seq) + " is damaged");
   }
   return entry;
@@ -157,11 +150,10 @@ void MpmcStore::add(std::vector<std::string>&& items) {
   const std::uint64_t time_ms = std::max(last_time_ms_, now_ms(true));
   const bool was_empty = head_seq_ == tail_seq_;
   std::string value;
-  std::string index_value;
   for (const auto& [begin, end] : split_into_segments(items)) {
     value.clear();
     encode_segment(items, begin, end, &value);
-    batch_.Put(numbered_key(kSegmentPrefix, tail_seq_), value);
+    batch_.Put(segment_key(tail_seq_), value);
     auto segment = std::make_shared<Segment>();
     segment->items.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
@@ -169,12 +161,7 @@ void MpmcStore::add(std::vector<std::string>&& items) {
       segment->items.push_back(std::move(items[i]));
     }
     const IndexEntry entry{time_ms, end - begin, next_index_, added_bytes_};
-    index_value.clear();
-    put_varint64(&index_value, entry.time_ms);
-    put_varint64(&index_value, entry.count);
-    put_varint64(&index_value, entry.first_index);
-    put_varint64(&index_value, entry.bytes_before);
-    batch_.Put(numbered_key(kIndexPrefix, tail_seq_), index_value);
+    batch_.Put(index_key(tail_seq_), layout::encode(entry));
     staged_index_[tail_seq_] = entry;
     next_index_ += entry.count;
     added_bytes_ += segment->bytes;
@@ -222,12 +209,12 @@ void MpmcStore::expire() {
   if (hi - head_seq_ <= kPointDeleteLimit) {
     // Each key is written once, so SingleDelete is enough.
     for (std::uint64_t seq = head_seq_; seq < hi; ++seq) {
-      batch_.SingleDelete(numbered_key(kSegmentPrefix, seq));
-      batch_.SingleDelete(numbered_key(kIndexPrefix, seq));
+      batch_.SingleDelete(segment_key(seq));
+      batch_.SingleDelete(index_key(seq));
     }
   } else {
-    batch_.DeleteRange(numbered_key(kSegmentPrefix, head_seq_), numbered_key(kSegmentPrefix, hi));
-    batch_.DeleteRange(numbered_key(kIndexPrefix, head_seq_), numbered_key(kIndexPrefix, hi));
+    batch_.DeleteRange(segment_key(head_seq_), segment_key(hi));
+    batch_.DeleteRange(index_key(head_seq_), index_key(hi));
   }
   const std::uint64_t old_bytes_before = head_bytes_before_;
   if (hi == tail_seq_) {
@@ -267,8 +254,8 @@ void MpmcStore::reclaim_space() {
   if (last_reclaim_ != SteadyClock::time_point{} && now < last_reclaim_ + kReclaimInterval) return;
   last_reclaim_ = now;
   unreclaimed_bytes_ = 0;
-  reclaimer_.request({{std::string(1, kSegmentPrefix), numbered_key(kSegmentPrefix, head_seq_)},
-                      {std::string(1, kIndexPrefix), numbered_key(kIndexPrefix, head_seq_)}});
+  reclaimer_.request({{layout::prefix_lower(kSegmentPrefix), segment_key(head_seq_)},
+                      {layout::prefix_lower(kIndexPrefix), index_key(head_seq_)}});
 }
 
 NextResult MpmcStore::next(const std::string& label, StartPosition start_position,
@@ -306,10 +293,7 @@ NextResult MpmcStore::next(const std::string& label, StartPosition start_positio
     if (cursor.offset == size) cursor = Cursor{cursor.seq + 1, 0};
   }
   if (is_new || !(cursor == before)) {
-    std::string value;
-    put_varint64(&value, cursor.seq);
-    put_varint64(&value, cursor.offset);
-    batch_.Put(label_key(label), value);
+    batch_.Put(label_key(label), layout::encode(cursor));
     staged_ = true;
     if (is_new) {
       labels_.emplace(label, cursor);
@@ -355,7 +339,7 @@ MpmcStore::SegmentPtr MpmcStore::segment(std::uint64_t seq) {
     return cached->second.segment;
   }
   std::string value;
-  if (!db_.get(numbered_key(kSegmentPrefix, seq), &value, "next")) {
+  if (!db_.get(segment_key(seq), &value, "next")) {
     corrupt("next", "segment " + std::to_string(seq) + " is missing");
   }
   auto decoded = std::make_shared<Segment>();
@@ -409,12 +393,9 @@ void MpmcStore::cache_clear() {
 void MpmcStore::commit() {
   if (!staged_) return;
   if (meta_dirty_) {
-    std::string meta;
-    for (const std::uint64_t field :
-         {kMetaFormat, head_seq_, tail_seq_, head_index_, head_bytes_before_, head_time_ms_,
-          next_index_, added_bytes_, last_time_ms_, last_count_}) {
-      put_varint64(&meta, field);
-    }
+    const std::string meta = layout::encode(
+        layout::MpmcMeta{head_seq_, tail_seq_, head_index_, head_bytes_before_, head_time_ms_,
+                         next_index_, added_bytes_, last_time_ms_, last_count_});
     batch_.Put(rocksdb::Slice(kMetaKey.data(), kMetaKey.size()), meta);
   }
   try {

@@ -1,15 +1,8 @@
 // MpmcStore: the storage of an MPMC log, not thread-safe.
 //
-// Layout in RocksDB:
-//   "m"            -> meta: held segments [head, tail), head's first element
-//                     index, bytes before it and insertion time, elements and
-//                     bytes ever added, newest insertion time and segment size
-//   "d" + seq(BE)  -> one segment: the items of (part of) one add
-//   "i" + seq(BE)  -> its index entry: insertion time, item count, index of
-//                     its first element and bytes added before it
-//   "l" + label    -> the label's cursor: the next element it reads, as
-//                     (segment, offset in the segment)
-//   "t"            -> the TTL in seconds of the last open (for rocksq info)
+// Layout in RocksDB (see layout.hpp): "m" meta, "d" + seq segments (each the
+// items of (part of) one add), "i" + seq their index entries, "l" + label the
+// labels' cursors, "t" the TTL of the last open.
 //
 // Insertion times never decrease (max(previous, now)), so what has expired
 // is always a prefix of whole segments.  Expiry compares the head's time with
@@ -35,6 +28,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "database.hpp"
+#include "layout.hpp"
 #include "reclaimer.hpp"
 #include "rocksq/mpmc_queue.hpp"
 #include "rocksq/options.hpp"
@@ -89,17 +83,8 @@ class MpmcStore {
   std::chrono::seconds ttl() const { return ttl_; }
 
  private:
-  struct Cursor {
-    std::uint64_t seq = 0;     // segment of the next element to read
-    std::uint64_t offset = 0;  // its position in that segment
-    bool operator==(const Cursor& o) const { return seq == o.seq && offset == o.offset; }
-  };
-  struct IndexEntry {
-    std::uint64_t time_ms = 0;
-    std::uint64_t count = 0;
-    std::uint64_t first_index = 0;
-    std::uint64_t bytes_before = 0;
-  };
+  using Cursor = layout::Cursor;
+  using IndexEntry = layout::MpmcIndexEntry;
   using SegmentPtr = std::shared_ptr<const Segment>;
 
   void load_meta();
