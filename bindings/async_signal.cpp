@@ -69,7 +69,7 @@ class Registry {
 // Leaked on purpose: workers of queues still open at interpreter exit may
 // notify after static destructors have run.
 Registry& registry() {
-  static Registry* const r = new Registry();
+  static Registry* const r = std::make_unique<Registry>().release();
   return *r;
 }
 

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <stdexcept>
@@ -190,7 +191,9 @@ class Worker {
   // destroying a joinable std::thread terminates.  The handle is leaked on
   // purpose (a few bytes, once per queue in a forked child).
   void abandon_thread_after_fork() noexcept {
-    if (thread_.joinable()) static_cast<void>(new std::thread(std::move(thread_)));
+    if (thread_.joinable()) {
+      static_cast<void>(std::make_unique<std::thread>(std::move(thread_)).release());
+    }
   }
 
   static void notify_completion(const std::function<void()>& callback) noexcept {
