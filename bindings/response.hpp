@@ -14,6 +14,7 @@
 #include <nanobind/nanobind.h>
 
 #include "gil.hpp"
+#include "spin.hpp"  // cpp/src: the worker spins the same way
 #include "rocksq/error.hpp"
 #include "rocksq/fork.hpp"
 
@@ -108,14 +109,9 @@ class ResponseCore {
   // the CPU) is cheaper than sleeping on a futex, whose wake-up costs tens of
   // microseconds on a virtual machine.  True if the result is ready.
   bool spin_for_result() const {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
-    for (int i = 0;; ++i) {
-      if (result_->wait_for(std::chrono::nanoseconds(0))) return true;
-      if (i >= 16) {
-        std::this_thread::yield();
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-      }
-    }
+    return rocksq::internal::spin_until(std::chrono::microseconds(50), [this] {
+      return result_->wait_for(std::chrono::nanoseconds(0));
+    });
   }
 
   nb::object try_get() {
