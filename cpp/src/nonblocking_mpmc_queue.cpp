@@ -106,9 +106,6 @@ class MpmcQueue::Impl : public MpmcService {
 MpmcQueue::MpmcQueue(const std::string& path, std::chrono::seconds ttl,
                      std::size_t max_inflight_ops, const Options& options) {
   internal::checked_ttl(ttl);
-  if (max_inflight_ops == 0) {
-    throw std::invalid_argument("rocksq: max_inflight_ops must be at least 1");
-  }
   impl_ = std::make_unique<Impl>(path, ttl, max_inflight_ops, options);
 }
 

@@ -102,9 +102,6 @@ PersistentQueueWithCapacity::PersistentQueueWithCapacity(const std::string& path
                                                          std::size_t max_elements,
                                                          std::size_t max_inflight_ops,
                                                          const Options& options) {
-  if (max_inflight_ops == 0) {
-    throw std::invalid_argument("rocksq: max_inflight_ops must be at least 1");
-  }
   impl_ = std::make_unique<Impl>(path, max_elements, max_inflight_ops, options);
 }
 

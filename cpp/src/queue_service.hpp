@@ -83,13 +83,14 @@ class QueueService {
   using Execute = std::function<void(Store& store, std::vector<Op>& ops)>;
   using Tick = std::function<typename Clock::time_point(Store& store)>;
 
-  // make_store() opens the store: after fork_guard_ is made, since opening
-  // starts RocksDB's threads (see note_queue_opened).
+  // make_store() opens the store: after max_inflight is checked, and after
+  // fork_guard_ is made, since opening starts RocksDB's threads (see
+  // note_queue_opened).
   template <typename MakeStore>
   QueueService(const std::string& path, MakeStore&& make_store, std::size_t max_inflight,
                Execute execute, Tick tick = nullptr)
       : path_(path),
-        store_(make_store()),
+        store_((Worker<Op>::checked_max_inflight(max_inflight), make_store())),
         worker_("queue " + path, max_inflight, bind_store(std::move(execute)),
                 bind_store(std::move(tick))) {}
 

@@ -48,14 +48,20 @@ class Worker {
   // Timed work; returns when it is next due (Clock::time_point::max(): never).
   using Tick = std::function<Clock::time_point()>;
 
-  Worker(std::string name, std::size_t max_inflight, Execute execute, Tick tick = nullptr)
-      : name_(std::move(name)),
-        max_inflight_(max_inflight),
-        execute_(std::move(execute)),
-        tick_(std::move(tick)) {
-    if (max_inflight_ == 0) {
+  // Returns max_inflight; throws std::invalid_argument if it is 0.  Queues
+  // call it before opening their store, so a bad value opens nothing.
+  static std::size_t checked_max_inflight(std::size_t max_inflight) {
+    if (max_inflight == 0) {
       throw std::invalid_argument("rocksq: max_inflight_ops must be at least 1");
     }
+    return max_inflight;
+  }
+
+  Worker(std::string name, std::size_t max_inflight, Execute execute, Tick tick = nullptr)
+      : name_(std::move(name)),
+        max_inflight_(checked_max_inflight(max_inflight)),
+        execute_(std::move(execute)),
+        tick_(std::move(tick)) {
     thread_ = std::thread([this] { run(); });
   }
 
