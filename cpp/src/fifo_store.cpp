@@ -39,6 +39,7 @@ void FifoStore::load_meta() {
   cache_.clear();
   cache_bytes_ = 0;
   cache_items_ = 0;
+  staged_.clear();
   std::string value;
   if (!db_.get(kMetaKey, &value, "open")) return;
   layout::FifoMeta m;
@@ -67,7 +68,7 @@ void FifoStore::push(std::vector<std::string>&& items) {
     value.clear();
     encode_segment(items, begin, end, &value);
     batch_.Put(segment_key(tail_seg_), value);
-    staged_ = true;
+    batch_pending_ = true;
     Segment segment;
     segment.items.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
@@ -81,6 +82,8 @@ void FifoStore::push(std::vector<std::string>&& items) {
       cache_bytes_ += cost;
       cache_items_ += segment.items.size();
       cache_.push_back(std::move(segment));
+    } else {
+      staged_.push_back(std::move(segment));
     }
     ++tail_seg_;
   }
@@ -114,41 +117,51 @@ std::vector<std::string> FifoStore::pop(std::size_t max_items) {
       head_off_ = 0;
     }
   }
-  staged_ = true;
+  batch_pending_ = true;
   return out;
 }
 
 void FifoStore::load_segments(std::size_t items_needed) {
   std::uint64_t seg = head_seg_ + cache_.size();
+  // Segments from here on are staged (see staged_), the others committed.
+  const std::uint64_t first_staged = tail_seg_ - staged_.size();
   rocksdb::ReadOptions read_options;
-  const std::string upper = segment_key(tail_seg_);
+  const std::string upper = segment_key(first_staged);
   const rocksdb::Slice upper_slice(upper);
   read_options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(read_options));
-  it->Seek(segment_key(seg));
+  std::unique_ptr<rocksdb::Iterator> it;
   // Read ahead a little: the next pops will want the following segments.
   std::size_t read_ahead_bytes = 0;
   while (seg < tail_seg_ &&
          (cache_items_ < items_needed || read_ahead_bytes < kReadAheadBytes)) {
-    if (!it->Valid() || it->key() != rocksdb::Slice(segment_key(seg))) {
-      check(it->status(), db_.path(), "pop");
-      throw CorruptionError("rocksq: pop failed for " + db_.path() + ": segment " +
-                            std::to_string(seg) + " is missing");
-    }
     Segment segment;
-    const rocksdb::Slice value = it->value();
     const std::size_t skipped = seg == head_seg_ ? static_cast<std::size_t>(head_off_) : 0;
-    if (!decode_segment(std::string_view(value.data(), value.size()), &segment) ||
-        segment.items.size() <= skipped) {
-      throw CorruptionError("rocksq: pop failed for " + db_.path() + ": segment " +
-                            std::to_string(seg) + " is damaged");
+    if (seg >= first_staged) {
+      segment = std::move(staged_.front());
+      staged_.pop_front();
+    } else {
+      if (!it) {
+        it.reset(db_.db()->NewIterator(read_options));
+        it->Seek(segment_key(seg));
+      }
+      if (!it->Valid() || it->key() != rocksdb::Slice(segment_key(seg))) {
+        check(it->status(), db_.path(), "pop");
+        throw CorruptionError("rocksq: pop failed for " + db_.path() + ": segment " +
+                              std::to_string(seg) + " is missing");
+      }
+      const rocksdb::Slice value = it->value();
+      if (!decode_segment(std::string_view(value.data(), value.size()), &segment) ||
+          segment.items.size() <= skipped) {
+        throw CorruptionError("rocksq: pop failed for " + db_.path() + ": segment " +
+                              std::to_string(seg) + " is damaged");
+      }
+      it->Next();
     }
     cache_items_ += segment.items.size() - skipped;
     if (cache_items_ >= items_needed) read_ahead_bytes += cache_cost(segment);
     cache_bytes_ += cache_cost(segment);
     cache_.push_back(std::move(segment));
     ++seg;
-    it->Next();
   }
   if (cache_items_ < items_needed) {
     throw CorruptionError("rocksq: pop failed for " + db_.path() +
@@ -157,7 +170,7 @@ void FifoStore::load_segments(std::size_t items_needed) {
 }
 
 void FifoStore::commit() {
-  if (!staged_) return;
+  if (!batch_pending_) return;
   const std::string meta =
       layout::encode(layout::FifoMeta{head_seg_, head_off_, tail_seg_, count_, bytes_});
   batch_.Put(rocksdb::Slice(kMetaKey.data(), kMetaKey.size()), meta);
@@ -168,12 +181,13 @@ void FifoStore::commit() {
     throw;
   }
   batch_.Clear();
-  staged_ = false;
+  batch_pending_ = false;
+  staged_.clear();  // now in the database
 }
 
 void FifoStore::rollback() {
   batch_.Clear();
-  staged_ = false;
+  batch_pending_ = false;
   load_meta();
 }
 

@@ -7,7 +7,9 @@
 // Operations are staged: push and pop change the in-memory state and add to a
 // pending WriteBatch; commit() writes every staged operation and the new meta
 // as one atomic RocksDB write (group commit).  If that write fails the state
-// is reloaded from the database, so nothing staged is visible.
+// is reloaded from the database, so nothing staged is visible.  Staged
+// segments are not in the database until then: those the memory cache has
+// no room for are held in staged_ so that a pop in the same group finds them.
 #ifndef ROCKSQ_SRC_FIFO_STORE_HPP_
 #define ROCKSQ_SRC_FIFO_STORE_HPP_
 
@@ -52,9 +54,9 @@ class FifoStore {
 
  private:
   void load_meta();
-  // Reads segments following the cached ones from the database until the
-  // cache holds at least items_needed unconsumed items; throws otherwise,
-  // leaving the queue's state unchanged.
+  // Reads segments following the cached ones (from the database, or from
+  // staged_) until the cache holds at least items_needed unconsumed items;
+  // throws otherwise, leaving the queue's state unchanged.
   void load_segments(std::size_t items_needed);
   bool cache_is_complete() const { return head_seg_ + cache_.size() == tail_seg_; }
 
@@ -74,8 +76,13 @@ class FifoStore {
   std::size_t cache_bytes_ = 0;
   std::size_t cache_items_ = 0;  // unconsumed items in cache_
 
+  // Segments [tail_seg_ - staged_.size(), tail_seg_): pushed since the last
+  // commit, neither in the database nor in cache_.  Those below are
+  // committed or in cache_.
+  std::deque<Segment> staged_;
+
   rocksdb::WriteBatch batch_;
-  bool staged_ = false;
+  bool batch_pending_ = false;
 };
 
 }  // namespace internal
