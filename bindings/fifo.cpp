@@ -53,7 +53,9 @@ const char* const kNonblockingDoc =
     "max_inflight_ops : int\n    The most operations pending at once; a call beyond that "
     "waits for room.  Default 1_000.\n"
     "durable : bool\n    fsync the write-ahead log on every write (survives power loss). "
-    "Default False (survives the process's death).\n\n"
+    "Default False (survives the process's death).\n"
+    "memory_cache_bytes : int\n    Budget in bytes for the newest items kept in memory, "
+    "so that consumers that keep up never read them back from disk.  Default 16 MiB.\n\n"
     "Raises\n------\nRuntimeError\n    If the queue cannot be opened (AlreadyOpenError "
     "if it is open elsewhere).";
 
@@ -63,7 +65,9 @@ const char* const kBlockingDoc =
     "Parameters\n----------\n"
     "path : str or os.PathLike\n    The queue's directory; created with missing parents.\n"
     "max_elements : int\n    The most items the queue holds.  Default 1_000_000_000.\n"
-    "durable : bool\n    fsync the write-ahead log on every write.  Default False.\n\n"
+    "durable : bool\n    fsync the write-ahead log on every write.  Default False.\n"
+    "memory_cache_bytes : int\n    Budget in bytes for the newest items kept in memory, "
+    "so that consumers that keep up never read them back from disk.  Default 16 MiB.\n\n"
     "Raises\n------\nRuntimeError\n    If the queue cannot be opened.";
 
 }  // namespace
@@ -85,17 +89,20 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
   nonblocking_fifo
       .def("__init__",
            [](NonblockingFifo* self, nb::handle path, nb::handle max_elements,
-              nb::handle max_inflight_ops, bool durable) {
+              nb::handle max_inflight_ops, bool durable,
+              nb::handle memory_cache_bytes) {
              const std::string p = path_from_python(path, "path");
              const std::size_t max = count_from_python(max_elements, "max_elements");
              const std::size_t inflight = count_from_python(max_inflight_ops, "max_inflight_ops");
              if (inflight == 0) throw std::invalid_argument("max_inflight_ops must be >= 1, got 0");
+             const rocksq::Options options = options_from(durable, memory_cache_bytes);
              GilRelease release;
-             new (self) NonblockingFifo(p, max, inflight, options_from(durable));
+             new (self) NonblockingFifo(p, max, inflight, options);
              self->set_completion_callback(notify_async_signals);  // for await
            },
            nb::arg("path").none(), nb::arg("max_elements").none() = 1'000'000'000,
            nb::arg("max_inflight_ops").none() = 1000, nb::kw_only(), nb::arg("durable") = false,
+           nb::arg("memory_cache_bytes") = kDefaultMemoryCacheBytes,
            "Opens (or creates) the queue at path and starts its worker thread.\n\n"
            "See the class docstring for the parameters.")
       .def("push",
@@ -149,14 +156,17 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
   nb::class_<BlockingFifo> blocking_fifo(blocking, "PersistentQueueWithCapacity", kBlockingDoc);
   blocking_fifo
       .def("__init__",
-           [](BlockingFifo* self, nb::handle path, nb::handle max_elements, bool durable) {
+           [](BlockingFifo* self, nb::handle path, nb::handle max_elements, bool durable,
+              nb::handle memory_cache_bytes) {
              const std::string p = path_from_python(path, "path");
              const std::size_t max = count_from_python(max_elements, "max_elements");
+             const rocksq::Options options = options_from(durable, memory_cache_bytes);
              GilRelease release;
-             new (self) BlockingFifo(p, max, options_from(durable));
+             new (self) BlockingFifo(p, max, options);
            },
            nb::arg("path").none(), nb::arg("max_elements").none() = 1'000'000'000, nb::kw_only(),
            nb::arg("durable") = false,
+           nb::arg("memory_cache_bytes") = kDefaultMemoryCacheBytes,
            "Opens (or creates) the queue at path.\n\nSee the class docstring for the "
            "parameters.")
       .def("push",

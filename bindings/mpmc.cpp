@@ -121,7 +121,9 @@ const char* const kNonblockingDoc =
     "max_inflight_ops : int\n    The most operations pending at once; a call beyond that "
     "waits for room.  Default 1_000.\n"
     "durable : bool\n    fsync the write-ahead log on every write (survives power loss). "
-    "Default False (survives the process's death).\n\n"
+    "Default False (survives the process's death).\n"
+    "memory_cache_bytes : int\n    Budget in bytes for the newest items kept in memory, "
+    "so that consumers that keep up never read them back from disk.  Default 16 MiB.\n\n"
     "Raises\n------\nValueError, TypeError, OverflowError\n    If ttl is not a positive int "
     "of reasonable size.\nRuntimeError\n    If the log cannot be opened (AlreadyOpenError "
     "if it is open elsewhere).";
@@ -133,7 +135,9 @@ const char* const kBlockingDoc =
     "Parameters\n----------\n"
     "path : str or os.PathLike\n    The log's directory; created with missing parents.\n"
     "ttl : int\n    Seconds each element lives, > 0.\n"
-    "durable : bool\n    fsync the write-ahead log on every write.  Default False.\n\n"
+    "durable : bool\n    fsync the write-ahead log on every write.  Default False.\n"
+    "memory_cache_bytes : int\n    Budget in bytes for the newest items kept in memory, "
+    "so that consumers that keep up never read them back from disk.  Default 16 MiB.\n\n"
     "Raises\n------\nValueError, TypeError, OverflowError\n    If ttl is not a positive int "
     "of reasonable size.\nRuntimeError\n    If the log cannot be opened.";
 
@@ -191,19 +195,23 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
   nonblocking_mpmc
       .def("__init__",
            [](NonblockingMpmc* self, nb::handle path, nb::handle ttl,
-              nb::handle max_inflight_ops, bool durable) {
+              nb::handle max_inflight_ops, bool durable,
+              nb::handle memory_cache_bytes) {
              const std::string p = path_from_python(path, "path");
              const std::chrono::seconds t = ttl_from_python(ttl);
              const std::size_t inflight = count_from_python(max_inflight_ops, "max_inflight_ops");
              if (inflight == 0) throw std::invalid_argument("max_inflight_ops must be >= 1, got 0");
+             const rocksq::Options options = options_from(durable, memory_cache_bytes);
              GilRelease release;
-             new (self) NonblockingMpmc(p, t, inflight, options_from(durable));
+             new (self) NonblockingMpmc(p, t, inflight, options);
              self->set_completion_callback(notify_async_signals);  // for await
            },
            nb::arg("path").none(), nb::arg("ttl").none(),
            nb::arg("max_inflight_ops").none() = 1000, nb::kw_only(), nb::arg("durable") = false,
+           nb::arg("memory_cache_bytes") = kDefaultMemoryCacheBytes,
            nb::sig("def __init__(self, path: str | os.PathLike[str], ttl: int, "
-                   "max_inflight_ops: int = 1000, *, durable: bool = False) -> None"),
+                   "max_inflight_ops: int = 1000, *, durable: bool = False, "
+                   "memory_cache_bytes: int = 16777216) -> None"),
            "Opens (or creates) the log at path and starts its worker thread.\n\n"
            "See the class docstring for the parameters.")
       .def("add",
@@ -262,15 +270,19 @@ void bind_mpmc(nb::module_& nonblocking, nb::module_& blocking) {
   nb::class_<BlockingMpmc> blocking_mpmc(blocking, "MpmcQueue", kBlockingDoc);
   blocking_mpmc
       .def("__init__",
-           [](BlockingMpmc* self, nb::handle path, nb::handle ttl, bool durable) {
+           [](BlockingMpmc* self, nb::handle path, nb::handle ttl, bool durable,
+              nb::handle memory_cache_bytes) {
              const std::string p = path_from_python(path, "path");
              const std::chrono::seconds t = ttl_from_python(ttl);
+             const rocksq::Options options = options_from(durable, memory_cache_bytes);
              GilRelease release;
-             new (self) BlockingMpmc(p, t, options_from(durable));
+             new (self) BlockingMpmc(p, t, options);
            },
            nb::arg("path").none(), nb::arg("ttl").none(), nb::kw_only(), nb::arg("durable") = false,
+           nb::arg("memory_cache_bytes") = kDefaultMemoryCacheBytes,
            nb::sig("def __init__(self, path: str | os.PathLike[str], ttl: int, *, "
-                   "durable: bool = False) -> None"),
+                   "durable: bool = False, "
+                   "memory_cache_bytes: int = 16777216) -> None"),
            "Opens (or creates) the log at path.\n\nSee the class docstring for the "
            "parameters.")
       .def("add",

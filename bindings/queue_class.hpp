@@ -5,6 +5,7 @@
 
 #include <nanobind/nanobind.h>
 
+#include "convert.hpp"
 #include "gil.hpp"
 #include "rocksq/options.hpp"
 
@@ -12,11 +13,16 @@ namespace rocksq_py {
 
 namespace nb = nanobind;
 
-inline rocksq::Options options_from(bool durable) {
+inline rocksq::Options options_from(bool durable, nb::handle memory_cache_bytes) {
   rocksq::Options options;
   options.durable = durable;
+  options.memory_cache_bytes = count_from_python(memory_cache_bytes, "memory_cache_bytes");
   return options;
 }
+
+// The default of the memory_cache_bytes keyword: the C++ default.
+inline const std::size_t kDefaultMemoryCacheBytes = rocksq::Options().memory_cache_bytes;
+
 
 // Runs fn with the GIL released when no_gil is set.
 template <typename Fn>
