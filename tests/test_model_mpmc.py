@@ -1,7 +1,8 @@
 """Guarantee 8 for the MPMC log: a hypothesis state machine drives MpmcQueue
-(add/next/labels/remove_label/len/payload_size/close+reopen, either flavour)
-against a pure-Python model (a long TTL: nothing expires here; TTL has its own
-tests) and checks every result."""
+(add/next/labels/remove_label/len/payload_size/close+reopen, either flavour
+and another memory budget after each reopen, and pipelines of non-blocking
+requests resolved in any order) against a pure-Python model (a long TTL:
+nothing expires here; TTL has its own tests) and checks every result."""
 
 import shutil
 import tempfile
@@ -12,14 +13,22 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from rocksq import StartPosition, blocking, nonblocking
 
-ITEM = st.binary(max_size=30)
+from helpers.traces import MEMORY_BUDGETS
+
+ITEM = st.binary(max_size=30) | st.integers(5 << 10, 55 << 10).map(lambda n: b"y" * n)
 LABEL = st.sampled_from(["a", "b", "c", "ünï", ""])
+POSITION = st.sampled_from([StartPosition.Oldest, StartPosition.Newest])
+BUDGET = st.sampled_from(MEMORY_BUDGETS)
 TTL = 3600
+# A pipelined request: ("add", items), ("next", (label, start, n)) or ("len", None).
+REQUEST = (st.tuples(st.just("add"), st.lists(ITEM, max_size=4))
+           | st.tuples(st.just("next"), st.tuples(LABEL, POSITION, st.integers(0, 6)))
+           | st.tuples(st.just("len"), st.none()))
 
 
 class BlockingLog:
-    def __init__(self, path):
-        self.q = blocking.MpmcQueue(path, TTL)
+    def __init__(self, path, budget):
+        self.q = blocking.MpmcQueue(path, TTL, memory_cache_bytes=budget)
 
     def add(self, items):
         self.q.add(items)
@@ -44,8 +53,8 @@ class BlockingLog:
 
 
 class NonblockingLog(BlockingLog):
-    def __init__(self, path):
-        self.q = nonblocking.MpmcQueue(path, TTL)
+    def __init__(self, path, budget):
+        self.q = nonblocking.MpmcQueue(path, TTL, memory_cache_bytes=budget)
 
     def add(self, items):
         self.q.add(items).get()
@@ -70,13 +79,13 @@ FLAVOURS = st.sampled_from([BlockingLog, NonblockingLog])
 
 
 class MpmcMachine(RuleBasedStateMachine):
-    @initialize(flavour=FLAVOURS)
-    def open(self, flavour):
+    @initialize(flavour=FLAVOURS, budget=BUDGET)
+    def open(self, flavour, budget):
         self.dir = tempfile.mkdtemp(prefix="rocksq-model-")
         self.path = self.dir + "/log"
         self.log = []  # every element added (nothing expires)
         self.cursors = {}  # label -> index of the next element it reads
-        self.q = flavour(self.path)
+        self.q = flavour(self.path, budget)
 
     def teardown(self):
         if hasattr(self, "q"):
@@ -88,9 +97,8 @@ class MpmcMachine(RuleBasedStateMachine):
         self.q.add(items)
         self.log.extend(items)
 
-    @rule(label=LABEL, start=st.sampled_from([StartPosition.Oldest, StartPosition.Newest]),
-          n=st.integers(0, 6))
-    def next(self, label, start, n):
+    def expect_next(self, label, start, n):
+        """What next(label, start, n) returns, as the model moves the cursor."""
         if label not in self.cursors:
             if start == StartPosition.Oldest:
                 self.cursors[label] = 0
@@ -99,7 +107,12 @@ class MpmcMachine(RuleBasedStateMachine):
         cursor = self.cursors[label]
         expected = self.log[cursor:cursor + n]
         self.cursors[label] = cursor + len(expected)
-        assert self.q.next(label, start, n) == (expected, False)
+        return (expected, False)
+
+    @rule(label=LABEL, start=POSITION, n=st.integers(0, 6))
+    def next(self, label, start, n):
+        expected = self.expect_next(label, start, n)
+        assert self.q.next(label, start, n) == expected
 
     @rule()
     def labels(self):
@@ -115,10 +128,34 @@ class MpmcMachine(RuleBasedStateMachine):
         assert self.q.len() == len(self.log)
         assert self.q.payload_size() == sum(map(len, self.log))
 
-    @rule(flavour=FLAVOURS)
-    def reopen(self, flavour):
+    @rule(flavour=FLAVOURS, budget=BUDGET)
+    def reopen(self, flavour, budget):
         self.q.close()
-        self.q = flavour(self.path)
+        self.q = flavour(self.path, budget)
+
+    @rule(requests=st.lists(REQUEST, min_size=2, max_size=5), data=st.data())
+    def pipeline(self, requests, data):
+        """Submitted together (one group commit in the non-blocking flavour),
+        resolved in a drawn order; the model runs them in submission order."""
+        if not isinstance(self.q, NonblockingLog):
+            return
+        q = self.q.q
+        started = [q.add(arg) if kind == "add" else q.next(*arg) if kind == "next" else q.len
+                   for kind, arg in requests]
+        expected = []
+        for kind, arg in requests:
+            if kind == "add":
+                self.log.extend(arg)
+                expected.append(None)
+            elif kind == "next":
+                expected.append(self.expect_next(*arg))
+            else:
+                expected.append(len(self.log))
+        for i in data.draw(st.permutations(range(len(requests)))):
+            kind = requests[i][0]
+            value = started[i].get()
+            got = None if kind == "add" else value.data if kind == "next" else value.len
+            assert got == expected[i], "request %d (%s)" % (i, kind)
 
 
 MpmcMachine.TestCase.settings = settings(

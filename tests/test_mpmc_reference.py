@@ -1,100 +1,42 @@
-"""Differential test: random operation sequences give the same results on this
-MpmcQueue and on the reference implementation (rocksq 0.3.0 from PyPI).
+"""Long random MPMC traces (tests/helpers/traces.py: add/next/labels/
+remove_label/len, both flavours on one log, reopening, empty adds and items,
+items of a few bytes to 55 KiB around the memory budget, pipelined requests
+resolved out of order) must give, operation by operation, the results of a
+pure-Python model: ours with the state (len, payload_size, labels) checked
+after every operation, and the reference, rocksq 0.3.0 from PyPI
+(ROCKSQ_REFERENCE_PYTHON).  The TTL is long: nothing expires, so `expired`
+is always False (the reference never sets it; test_mpmc_ttl.py checks ours).
 
-The reference runs in its own interpreter: $ROCKSQ_REFERENCE_PYTHON, or
-/tmp/refvenv/bin/python if it exists.  The TTL is long, so nothing expires;
-the `expired` flag is not compared (the reference never sets it).
+tools/trace_soak.py runs the same traces for many more seeds and operations.
 """
 
-import json
 import os
-import random
-import subprocess
 import sys
 
 import pytest
 
-DRIVER = os.path.join(os.path.dirname(__file__), "mpmc_driver.py")
-LABELS = ["a", "b", "c", "", "é"]
+from helpers import traces
+
+REFERENCE = os.environ.get("ROCKSQ_REFERENCE_PYTHON")
+SEEDS = range(24)
+OPS = 1000
+CHUNKS = 2
 
 
-def reference_python():
-    python = os.environ.get("ROCKSQ_REFERENCE_PYTHON")
-    if python:
-        return python
-    default = "/tmp/refvenv/bin/python"
-    return default if os.access(default, os.X_OK) else None
+@pytest.mark.parametrize("chunk", range(CHUNKS))
+def test_long_traces_match_the_model(tmp_path, chunk):
+    assert traces.check_traces("mpmc", sys.executable, tmp_path, SEEDS[chunk::CHUNKS], OPS,
+                               ours=True) == []
 
 
-def random_ops(rng, count):
-    ops = []
-    written = False
-    for _ in range(count):
-        r = rng.random()
-        if r < 0.3:
-            size = rng.choice([0, 1, 1, 2, 3, 7])
-            batch = [rng.randbytes(rng.randrange(0, 6)).hex() for _ in range(size)]
-            ops.append(["add", batch])
-            written = written or size > 0
-        elif r < 0.75:
-            ops.append(["next", rng.choice(LABELS), rng.choice(["oldest", "newest"]),
-                        rng.choice([0, 1, 1, 2, 3, 5, 100])])
-        elif r < 0.82:
-            ops.append(["labels"])
-        elif r < 0.88:
-            ops.append(["remove_label", rng.choice(LABELS)])
-        elif r < 0.96:
-            ops.append(["len"])
-        elif written:
-            # The reference hangs reading a label after reopening a log that
-            # was never written to (test_mpmc.py checks ours).
-            ops.append(["reopen"])
-        else:
-            ops.append(["len"])
-    return ops
+@pytest.mark.skipif(not REFERENCE, reason="ROCKSQ_REFERENCE_PYTHON is unset: no reference "
+                    "rocksq 0.3.0 to compare with (tools/test.sh sets it up)")
+@pytest.mark.parametrize("chunk", range(CHUNKS))
+def test_the_reference_gives_the_same_results(tmp_path, chunk):
+    assert traces.check_traces("mpmc", REFERENCE, tmp_path, SEEDS[chunk::CHUNKS], OPS,
+                               ours=False) == []
 
 
-def run_driver(python, scenarios, tmp_path, name):
-    scenarios_file = tmp_path / (name + "-in.json")
-    results_file = tmp_path / (name + "-out.json")
-    scenarios_file.write_text(json.dumps(scenarios))
-    proc = subprocess.run([python, DRIVER, str(scenarios_file), str(results_file)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(results_file.read_text())["results"]
-
-
-def scenarios_for(tmp_path, owner, seeds):
-    return [{
-        "path": str(tmp_path / owner / ("log-%d" % seed)),
-        "flavour": "nonblocking" if seed % 2 == 0 else "blocking",
-        "ttl": 3600,
-        "ops": random_ops(random.Random(seed), 150),
-    } for seed in seeds]
-
-
-def without_expired_flag(results):
-    return [[[r[0]] if isinstance(r, list) and len(r) == 2 and isinstance(r[1], bool) else r
-             for r in scenario] for scenario in results]
-
-
-def test_matches_reference_on_random_sequences(tmp_path):
-    python = reference_python()
-    if python is None:
-        pytest.skip("no reference rocksq: set ROCKSQ_REFERENCE_PYTHON to a Python with "
-                    "rocksq 0.3.0 installed (e.g. /tmp/refvenv/bin/python)")
-    seeds = list(range(12))
-    ours = run_driver(sys.executable, scenarios_for(tmp_path, "ours", seeds), tmp_path, "ours")
-    theirs = run_driver(python, scenarios_for(tmp_path, "ref", seeds), tmp_path, "ref")
-    # Nothing expires with a one-hour TTL: our flag must be False.
-    for scenario in ours:
-        for r in scenario:
-            if isinstance(r, list) and len(r) == 2 and isinstance(r[1], bool):
-                assert r[1] is False
-    ours, theirs = without_expired_flag(ours), without_expired_flag(theirs)
-    for seed, mine, ref in zip(seeds, ours, theirs):
-        ops = random_ops(random.Random(seed), 150)
-        for i, (a, b) in enumerate(zip(mine, ref)):
-            assert a == b, "seed %d, operation %d %r: ours %r, reference %r" % (
-                seed, i, ops[i], a, b)
-        assert len(mine) == len(ref)
+def test_the_traces_hold_what_hid_bugs_before(tmp_path):
+    seen = traces.ingredients("mpmc", traces.make_traces("mpmc", tmp_path, SEEDS, OPS, True))
+    assert all(seen.values()), seen

@@ -26,5 +26,11 @@ bash tools/docs.sh
 # The self-contained wheel (build, auditwheel repair, install, push/pop).
 bash tools/wheel.sh
 
+# A short long-trace soak on seeds pytest does not run (the long one:
+# tools/trace_soak.py with its defaults).
+reference=(--no-reference)
+[ -z "$ROCKSQ_REFERENCE_PYTHON" ] || reference=(--reference "$ROCKSQ_REFERENCE_PYTHON")
+.venv/bin/python tools/trace_soak.py --seeds 4 --ops 5000 "${reference[@]}"
+
 # Last, so that pytest's summary closes the run.
 .venv/bin/python -m pytest -q "$@"
