@@ -174,12 +174,7 @@ void FifoStore::commit() {
   const std::string meta =
       layout::encode(layout::FifoMeta{head_seg_, head_off_, tail_seg_, count_, bytes_});
   batch_.Put(rocksdb::Slice(kMetaKey.data(), kMetaKey.size()), meta);
-  try {
-    db_.write(&batch_, "write");
-  } catch (...) {
-    rollback();
-    throw;
-  }
+  db_.write(&batch_, "write");
   batch_.Clear();
   batch_pending_ = false;
   staged_.clear();  // now in the database

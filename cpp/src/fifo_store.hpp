@@ -6,13 +6,15 @@
 //
 // Operations are staged: push and pop change the in-memory state and add to a
 // pending WriteBatch; commit() writes every staged operation and the new meta
-// as one atomic RocksDB write (group commit).  If that write fails the state
-// is reloaded from the database, so nothing staged is visible.  Staged
+// as one atomic RocksDB write (group commit).  If that write fails,
+// rollback() reloads the state from the database, so nothing staged is
+// visible.  Staged
 // segments are not in the database until then: those the memory cache has
 // no room for are held in staged_ so that a pop in the same group finds them.
 #ifndef ROCKSQ_SRC_FIFO_STORE_HPP_
 #define ROCKSQ_SRC_FIFO_STORE_HPP_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -40,11 +42,15 @@ class FifoStore {
   void push(std::vector<std::string>&& items);
   // Stages a pop of up to max_items of the oldest items and returns them.
   std::vector<std::string> pop(std::size_t max_items);
-  // Writes everything staged since the last commit.  On failure, discards it
-  // and throws.
+  // Writes everything staged since the last commit as one write; throws if
+  // that fails (the caller then rolls back).
   void commit();
   // Discards everything staged and reloads the state from the database.
   void rollback();
+  // A FIFO queue has no timed work.
+  std::chrono::steady_clock::time_point housekeep() const {
+    return std::chrono::steady_clock::time_point::max();
+  }
 
   std::size_t len() const { return static_cast<std::size_t>(count_); }
   std::uint64_t payload_size() const { return bytes_; }

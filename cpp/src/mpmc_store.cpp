@@ -36,16 +36,15 @@ std::size_t cache_cost(const Segment& segment) {
   return static_cast<std::size_t>(segment.bytes) + segment.items.size() * kItemOverhead;
 }
 
+}  // namespace
+
 // Wall-clock milliseconds (insertion times must survive restarts), rounded
 // down for "now" and up for insertion times: nothing expires early.
-std::uint64_t now_ms(bool round_up = false) {
-  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
+std::uint64_t MpmcStore::now_ms(bool round_up) const {
+  const auto us = clock_->now().count();
   if (us <= 0) return 0;
   return (static_cast<std::uint64_t>(us) + (round_up ? 999 : 0)) / 1000;
 }
-
-}  // namespace
 
 std::chrono::seconds checked_ttl(std::chrono::seconds ttl) {
   if (ttl.count() <= 0) {
@@ -64,6 +63,7 @@ MpmcStore::MpmcStore(const std::string& path, std::chrono::seconds ttl, const Op
       ttl_(checked_ttl(ttl)),
       ttl_ms_(static_cast<std::uint64_t>(ttl.count()) * 1000),
       cache_budget_(options.memory_cache_bytes),
+      clock_(options.clock ? options.clock : system_clock()),
       reclaimer_(db_.db()) {
   load_meta();
   load_labels();
@@ -248,6 +248,12 @@ MpmcStore::SteadyClock::time_point MpmcStore::expiry_due() const {
   return steady_now + std::chrono::milliseconds(std::min(wait_ms, kLongest));
 }
 
+MpmcStore::SteadyClock::time_point MpmcStore::housekeep() {
+  expire();
+  // At least every second: an add to an empty log makes a new deadline.
+  return std::min(expiry_due(), SteadyClock::now() + std::chrono::seconds(1));
+}
+
 void MpmcStore::reclaim_space() {
   if (unreclaimed_bytes_ < kReclaimBytes || staged_) return;
   const auto now = SteadyClock::now();
@@ -391,19 +397,18 @@ void MpmcStore::cache_clear() {
 }
 
 void MpmcStore::commit() {
-  if (!staged_) return;
+  if (staged_) write_staged();
+  reclaim_space();
+}
+
+void MpmcStore::write_staged() {
   if (meta_dirty_) {
     const std::string meta = layout::encode(
         layout::MpmcMeta{head_seq_, tail_seq_, head_index_, head_bytes_before_, head_time_ms_,
                          next_index_, added_bytes_, last_time_ms_, last_count_});
     batch_.Put(rocksdb::Slice(kMetaKey.data(), kMetaKey.size()), meta);
   }
-  try {
-    db_.write(&batch_, "write");
-  } catch (...) {
-    rollback();
-    throw;
-  }
+  db_.write(&batch_, "write");
   batch_.Clear();
   staged_ = false;
   meta_dirty_ = false;

@@ -30,6 +30,7 @@
 #include "database.hpp"
 #include "layout.hpp"
 #include "reclaimer.hpp"
+#include "rocksq/clock.hpp"
 #include "rocksq/mpmc_queue.hpp"
 #include "rocksq/options.hpp"
 #include "rocksq/start_position.hpp"
@@ -69,12 +70,13 @@ class MpmcStore {
   void expire();
   // When the oldest element held expires (time_point::max() if none).
   SteadyClock::time_point expiry_due() const;
-  // Housekeeping, off the hot path: once enough has expired (and at most
-  // every few seconds), compacts the deleted ranges in the background.
-  void reclaim_space();
+  // Timed work: expire(), and when to come back (at most a second later).
+  SteadyClock::time_point housekeep();
 
-  // Writes everything staged since the last commit.  On failure, discards it
-  // and throws.
+  // Writes everything staged since the last commit as one write; throws if
+  // that fails (the caller then rolls back).  Then, once enough has expired
+  // (and at most every few seconds), compacts the deleted ranges in the
+  // background.
   void commit();
   // Discards everything staged and reloads the state from the database.
   void rollback();
@@ -87,6 +89,9 @@ class MpmcStore {
   using IndexEntry = layout::MpmcIndexEntry;
   using SegmentPtr = std::shared_ptr<const Segment>;
 
+  void write_staged();
+  void reclaim_space();
+  std::uint64_t now_ms(bool round_up = false) const;
   void load_meta();
   void load_labels();
   void record_ttl();
@@ -104,6 +109,7 @@ class MpmcStore {
   const std::chrono::seconds ttl_;
   const std::uint64_t ttl_ms_;
   const std::size_t cache_budget_;
+  const std::shared_ptr<const Clock> clock_;
 
   // State as of the last staged operation.
   std::uint64_t head_seq_ = 0;

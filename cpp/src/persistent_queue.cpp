@@ -1,48 +1,60 @@
+// The FIFO queue's operations, each written once for both flavours: a
+// function of the store, run on the queue's worker (runtime/service.hpp).
 #include "rocksq/persistent_queue.hpp"
 
-#include "locked_fifo.hpp"
+#include <memory>
+#include <utility>
+
+#include "fifo_store.hpp"
+#include "runtime/flavour.hpp"
 
 namespace rocksq {
 
 using internal::FifoStore;
 
-PersistentQueueWithCapacity::PersistentQueueWithCapacity(const std::string& path,
-                                                         std::size_t max_elements,
-                                                         const Options& options)
-    : queue_(std::make_unique<internal::LockedFifo>(path, max_elements, options)) {}
+template <typename F>
+BasicPersistentQueueWithCapacity<F>::BasicPersistentQueueWithCapacity(
+    const std::string& path, std::size_t max_elements, std::size_t max_inflight_ops,
+    const Options& options)
+    : QueueControl(std::make_unique<internal::Service<FifoStore>>(
+          path, max_inflight_ops,
+          [&] { return std::make_unique<FifoStore>(path, max_elements, options); })),
+      max_elements_(max_elements) {}
 
-PersistentQueueWithCapacity::~PersistentQueueWithCapacity() = default;
-
-void PersistentQueueWithCapacity::push(const std::vector<std::string>& items) {
-  push(std::vector<std::string>(items));
+template <typename F>
+auto BasicPersistentQueueWithCapacity<F>::push(std::vector<std::string> items) -> Result<void> {
+  return internal::run<F, FifoStore>(
+      service(), [items = std::move(items)](FifoStore& s) mutable { s.push(std::move(items)); });
 }
 
-void PersistentQueueWithCapacity::push(std::vector<std::string>&& items) {
-  queue_->run("push", [&](FifoStore& store) { store.push(std::move(items)); });
+template <typename F>
+auto BasicPersistentQueueWithCapacity<F>::pop(std::size_t max_elements)
+    -> Result<std::vector<std::string>> {
+  return internal::run<F, FifoStore>(service(),
+                                     [max_elements](FifoStore& s) { return s.pop(max_elements); });
 }
 
-std::vector<std::string> PersistentQueueWithCapacity::pop(std::size_t max_elements) {
-  return queue_->run("pop", [&](FifoStore& store) { return store.pop(max_elements); });
+template <typename F>
+auto BasicPersistentQueueWithCapacity<F>::len() -> Result<std::size_t> {
+  return internal::run<F, FifoStore>(service(), [](FifoStore& s) { return s.len(); });
 }
 
-std::size_t PersistentQueueWithCapacity::len() const {
-  return queue_->run("len", [](FifoStore& store) { return store.len(); });
+template <typename F>
+auto BasicPersistentQueueWithCapacity<F>::is_empty() -> Result<bool> {
+  return internal::run<F, FifoStore>(service(), [](FifoStore& s) { return s.len() == 0; });
 }
 
-bool PersistentQueueWithCapacity::is_empty() const { return len() == 0; }
-
-std::uint64_t PersistentQueueWithCapacity::payload_size() const {
-  return queue_->run("payload_size", [](FifoStore& store) { return store.payload_size(); });
+template <typename F>
+auto BasicPersistentQueueWithCapacity<F>::payload_size() -> Result<std::uint64_t> {
+  return internal::run<F, FifoStore>(service(), [](FifoStore& s) { return s.payload_size(); });
 }
 
-std::uint64_t PersistentQueueWithCapacity::disk_size() const {
-  return queue_->run("disk_size", [](FifoStore& store) { return store.disk_size(); });
+template <typename F>
+auto BasicPersistentQueueWithCapacity<F>::disk_size() -> Result<std::uint64_t> {
+  return internal::run<F, FifoStore>(service(), [](FifoStore& s) { return s.disk_size(); });
 }
 
-void PersistentQueueWithCapacity::close() { queue_->close(); }
-
-const std::string& PersistentQueueWithCapacity::path() const { return queue_->path(); }
-
-std::size_t PersistentQueueWithCapacity::max_elements() const { return queue_->max_elements(); }
+template class BasicPersistentQueueWithCapacity<Blocking>;
+template class BasicPersistentQueueWithCapacity<NonBlocking>;
 
 }  // namespace rocksq

@@ -14,8 +14,6 @@
 #include <utility>
 #include <vector>
 
-#include <unistd.h>
-
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
@@ -28,22 +26,17 @@ class Reclaimer {
 
   // db must outlive the Reclaimer.
   explicit Reclaimer(rocksdb::DB* db)
-      : db_(db), owner_(::getpid()), thread_(std::make_unique<std::thread>([this] { run(); })) {}
+      : db_(db), thread_([this] { run(); }) {}
 
   // Cancels a running compaction and joins the thread.
   ~Reclaimer() {
-    if (::getpid() != owner_) {
-      // A forked child has no such thread: it can neither join nor destroy it.
-      static_cast<void>(thread_.release());
-      return;
-    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
     }
     canceled_.store(true);
     wake_.notify_one();
-    thread_->join();
+    thread_.join();
   }
 
   Reclaimer(const Reclaimer&) = delete;
@@ -86,8 +79,7 @@ class Reclaimer {
   std::vector<Range> pending_;
   bool stopping_ = false;
   std::atomic<bool> canceled_{false};
-  const pid_t owner_;
-  std::unique_ptr<std::thread> thread_;  // last: starts once the rest is ready
+  std::thread thread_;  // last: starts once the rest is ready
 };
 
 }  // namespace internal

@@ -113,7 +113,7 @@ TEST(Fifo, RemoveQueue) {
 TEST(NonblockingFifo, FuturesDeliverResultsInOrder) {
   TempDir dir;
   rocksq::nonblocking::PersistentQueueWithCapacity q(dir.path(), 5);
-  std::vector<std::shared_future<void>> pushes;
+  std::vector<rocksq::Future<void>> pushes;
   for (int i = 0; i < 5; ++i) pushes.push_back(q.push(numbered(i, i + 1)));
   auto full = q.push({"overflow"});
   auto len = q.len();
@@ -128,8 +128,8 @@ TEST(NonblockingFifo, FuturesDeliverResultsInOrder) {
 
 TEST(NonblockingFifo, DestructorCompletesPendingOperations) {
   TempDir dir;
-  std::vector<std::shared_future<void>> pushes;
-  std::shared_future<std::size_t> len;
+  std::vector<rocksq::Future<void>> pushes;
+  rocksq::Future<std::size_t> len;
   {
     rocksq::nonblocking::PersistentQueueWithCapacity q(dir.path(), rocksq::kDefaultMaxElements, 4);
     for (int i = 0; i < 200; ++i) pushes.push_back(q.push(numbered(i, i + 1)));
@@ -223,6 +223,8 @@ TEST(Fork, QueuesOpenedBeforeForkRefuseWorkInTheChild) {
   rocksq::PersistentQueueWithCapacity b(dir.path("b"));
   nb.push({"a"}).get();
   b.push({"x"});
+  // Pending at the fork: the worker is held until the child has been made.
+  auto hold = std::make_unique<rocksq::QueueControl::Hold>(nb);
   auto pending = nb.push(std::vector<std::string>(2000, std::string(1000, 'p')));
   const int status = in_forked_child([&] {
     int failures = 0;
@@ -236,6 +238,7 @@ TEST(Fork, QueuesOpenedBeforeForkRefuseWorkInTheChild) {
         ++failures;
       }
     };
+    expect_fork_error([&] { pending.get(); });  // its worker is the parent's
     expect_fork_error([&] { nb.push({"c"}); });
     expect_fork_error([&] { nb.len(); });
     expect_fork_error([&] { b.push({"z"}); });
@@ -250,6 +253,7 @@ TEST(Fork, QueuesOpenedBeforeForkRefuseWorkInTheChild) {
     return failures;
   });
   EXPECT_EQ(status, 0);
+  hold.reset();
   pending.get();
   EXPECT_EQ(nb.pop(1).get(), std::vector<std::string>{"a"});
   EXPECT_EQ(nb.len().get(), 2000u);

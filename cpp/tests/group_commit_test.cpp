@@ -2,7 +2,7 @@
 // staged after a push in the same group reads the pushed items, although
 // they are not in the database yet.  Both at the store (deterministic
 // staging) and through the worker, whose grouping the test controls by
-// holding the worker in its completion callback.
+// holding it (QueueControl::Hold).
 #include <chrono>
 #include <future>
 #include <memory>
@@ -125,27 +125,6 @@ TEST(MpmcGroup, NextAfterAddInOneGroupReadsTheStagedElementsAfterReopen) {
   store.commit();
 }
 
-namespace {
-
-// Holds the worker between groups: installed before a group is submitted,
-// it keeps the worker in that group's completion callback (which runs after
-// the group's results are published) until release(), so that everything
-// submitted meanwhile runs as one group.
-class WorkerHold {
- public:
-  template <typename Queue>
-  void install(Queue& q) {
-    q.set_completion_callback([this] { released_.wait(); });
-  }
-  void release() { release_.set_value(); }
-
- private:
-  std::promise<void> release_;
-  const std::shared_future<void> released_ = release_.get_future().share();
-};
-
-}  // namespace
-
 TEST(FifoGroup, PipelinedGroupAfterBlockingUseAndReopen) {
   TempDir dir;
   {
@@ -153,17 +132,18 @@ TEST(FifoGroup, PipelinedGroupAfterBlockingUseAndReopen) {
     for (int i = 0; i < 5; ++i) q.push(numbered(i, i + 1, 5000));
     EXPECT_EQ(q.pop(1), numbered(0, 1, 5000));
   }
-  WorkerHold hold;  // outlives the queue, whose worker calls it
   rocksq::nonblocking::PersistentQueueWithCapacity q(dir.path(), 30);
-  hold.install(q);
-  // Once this group's result is ready the worker waits in the callback, so
-  // the next four operations form one group.
   EXPECT_EQ(q.len().get(), 4u);
-  auto push = q.push({"", "x", ""});
-  auto pop1 = q.pop(1);
-  auto pop2 = q.pop(10);
-  auto len = q.len();
-  hold.release();
+  rocksq::Future<void> push;
+  rocksq::Future<std::vector<std::string>> pop1, pop2;
+  rocksq::Future<std::size_t> len;
+  {
+    const rocksq::QueueControl::Hold hold(q);  // the four form one group
+    push = q.push({"", "x", ""});
+    pop1 = q.pop(1);
+    pop2 = q.pop(10);
+    len = q.len();
+  }
   // Resolved out of submission order.
   EXPECT_EQ(len.get(), 0u);
   EXPECT_EQ(pop2.get(), concat(numbered(2, 5, 5000), {"", "x", ""}));

@@ -14,7 +14,9 @@
 #include "test_util.hpp"
 
 using rocksq::StartPosition;
+using rocksq_test::ManualClock;
 using rocksq_test::TempDir;
+using rocksq_test::with_clock;
 using Items = std::vector<std::string>;
 
 namespace {
@@ -158,26 +160,42 @@ TEST(Mpmc, ReadsFromDiskWhenMemoryBudgetIsExceeded) {
   }
 }
 
-TEST(Mpmc, LenDropsAfterTtlWithoutAnyRead) {
+TEST(Mpmc, LenDropsAfterTtl) {
   TempDir dir;
-  rocksq::MpmcQueue q(dir.path(), std::chrono::seconds(1));
+  const auto clock = std::make_shared<ManualClock>();
+  rocksq::MpmcQueue q(dir.path(), 1, with_clock(clock));
   q.add({"a", "bb"});
+  clock->advance(std::chrono::milliseconds(999));
   EXPECT_EQ(q.len(), 2u);
   EXPECT_EQ(q.payload_size(), 3u);
-  EXPECT_TRUE(eventually([&] { return q.len() == 0; }));
+  clock->advance(std::chrono::milliseconds(2));
+  EXPECT_EQ(q.len(), 0u);
   EXPECT_TRUE(q.is_empty());
   EXPECT_EQ(q.payload_size(), 0u);
 }
 
+TEST(Mpmc, ExpiryRunsWithoutAnyCall) {
+  TempDir dir;
+  const auto clock = std::make_shared<ManualClock>();
+  rocksq::MpmcQueue q(dir.path(), 1, with_clock(clock));
+  q.add({"a", "bb"});
+  clock->advance(std::chrono::seconds(2));
+  // The worker's timer commits the expiry (within a second); inspect reads
+  // the database with the real clock, by which the elements are fresh.
+  EXPECT_TRUE(eventually([&] { return rocksq::inspect(dir.path()).len == 0; }));
+}
+
 TEST(Mpmc, ExpiredIsTrueOnlyWhenUnreadElementsWereRemoved) {
   TempDir dir;
-  rocksq::MpmcQueue q(dir.path(), 1);
+  const auto clock = std::make_shared<ManualClock>();
+  rocksq::MpmcQueue q(dir.path(), 1, with_clock(clock));
   q.next("caught_up", StartPosition::Oldest, 0);
   q.next("behind", StartPosition::Oldest, 0);
   q.add({"old1", "old2"});
   EXPECT_EQ(q.next("caught_up", StartPosition::Oldest, 5).items, (Items{"old1", "old2"}));
   EXPECT_EQ(q.next("behind", StartPosition::Oldest, 1).items, (Items{"old1"}));
-  ASSERT_TRUE(eventually([&] { return q.len() == 0; }));
+  clock->advance(std::chrono::seconds(2));
+  ASSERT_EQ(q.len(), 0u);
   q.add({"fresh"});
   auto behind = q.next("behind", StartPosition::Oldest, 5);
   EXPECT_TRUE(behind.expired);
@@ -191,10 +209,12 @@ TEST(Mpmc, ExpiredIsTrueOnlyWhenUnreadElementsWereRemoved) {
 
 TEST(Mpmc, ExpiredIsReportedEvenWhenNothingIsLeft) {
   TempDir dir;
-  rocksq::MpmcQueue q(dir.path(), 1);
+  const auto clock = std::make_shared<ManualClock>();
+  rocksq::MpmcQueue q(dir.path(), 1, with_clock(clock));
   q.add({"x"});
   q.next("l", StartPosition::Oldest, 0);
-  ASSERT_TRUE(eventually([&] { return q.len() == 0; }));
+  clock->advance(std::chrono::seconds(2));
+  ASSERT_EQ(q.len(), 0u);
   auto r = q.next("l", StartPosition::Oldest, 5);
   EXPECT_TRUE(r.expired);
   EXPECT_TRUE(r.items.empty());
@@ -203,18 +223,18 @@ TEST(Mpmc, ExpiredIsReportedEvenWhenNothingIsLeft) {
 
 TEST(Mpmc, InsertionTimeSurvivesReopen) {
   TempDir dir;
-  const auto added = std::chrono::steady_clock::now();
+  const auto clock = std::make_shared<ManualClock>();
   {
-    rocksq::MpmcQueue q(dir.path(), 1);
+    rocksq::MpmcQueue q(dir.path(), 1, with_clock(clock));
     q.add({"x"});
   }
+  clock->advance(std::chrono::milliseconds(1100));
   {
     // A longer TTL on reopen applies to stored elements too.
-    rocksq::MpmcQueue q(dir.path(), 3600);
-    std::this_thread::sleep_until(added + std::chrono::milliseconds(1100));
+    rocksq::MpmcQueue q(dir.path(), 3600, with_clock(clock));
     EXPECT_EQ(q.len(), 1u);
   }
-  rocksq::MpmcQueue q(dir.path(), 1);
+  rocksq::MpmcQueue q(dir.path(), 1, with_clock(clock));
   EXPECT_EQ(q.len(), 0u);  // added more than a second ago
 }
 
@@ -232,11 +252,13 @@ std::size_t count_keys(const std::string& path, char prefix) {
 
 TEST(Mpmc, ExpiryDeletesSegmentsAndIndexEntries) {
   TempDir dir;
+  const auto clock = std::make_shared<ManualClock>();
   {
-    rocksq::MpmcQueue q(dir.path(), 1);
+    rocksq::MpmcQueue q(dir.path(), 1, with_clock(clock));
     for (int i = 0; i < 10; ++i) q.add(numbered(i, i + 1));
     EXPECT_EQ(count_keys(dir.path(), 'd'), 10u);
-    ASSERT_TRUE(eventually([&] { return q.len() == 0; }));
+    clock->advance(std::chrono::seconds(2));
+    ASSERT_EQ(q.len(), 0u);
     q.add({"kept"});
   }
   EXPECT_EQ(count_keys(dir.path(), 'd'), 1u);
@@ -245,19 +267,18 @@ TEST(Mpmc, ExpiryDeletesSegmentsAndIndexEntries) {
 
 TEST(Mpmc, LargeExpiryRemovesEverySegment) {
   TempDir dir;
-  std::chrono::steady_clock::time_point last_add;
+  const auto clock = std::make_shared<ManualClock>();
   {
-    rocksq::nonblocking::MpmcQueue q(dir.path(), 3600);
-    std::vector<std::shared_future<void>> adds;
+    rocksq::nonblocking::MpmcQueue q(dir.path(), 3600, with_clock(clock));
+    std::vector<rocksq::Future<void>> adds;
     for (int i = 0; i < 3000; ++i) adds.push_back(q.add(numbered(i, i + 1)));
     for (auto& f : adds) f.get();
-    last_add = std::chrono::steady_clock::now();
     q.next("l", StartPosition::Oldest, 10).get();
   }
   // Time passes while the log is closed: on reopen it all expires at once.
-  std::this_thread::sleep_until(last_add + std::chrono::milliseconds(1100));
+  clock->advance(std::chrono::milliseconds(1100));
   {
-    rocksq::nonblocking::MpmcQueue q(dir.path(), 1);
+    rocksq::nonblocking::MpmcQueue q(dir.path(), 1, with_clock(clock));
     EXPECT_EQ(q.len().get(), 0u);
     q.add({"after"}).get();
     auto r = q.next("l", StartPosition::Oldest, 10).get();
@@ -326,8 +347,8 @@ TEST(NonblockingMpmc, OperationsCompleteInOrderAndSeeEachOther) {
 
 TEST(NonblockingMpmc, DestructorCompletesPendingOperations) {
   TempDir dir;
-  std::vector<std::shared_future<void>> adds;
-  std::shared_future<rocksq::NextResult> read;
+  std::vector<rocksq::Future<void>> adds;
+  rocksq::Future<rocksq::NextResult> read;
   {
     rocksq::nonblocking::MpmcQueue q(dir.path(), 3600, 4);
     for (int i = 0; i < 200; ++i) adds.push_back(q.add(numbered(i, i + 1)));
@@ -354,7 +375,7 @@ TEST(NonblockingMpmc, ManyLabelsReadConcurrently) {
   TempDir dir;
   rocksq::nonblocking::MpmcQueue q(dir.path(), 3600);
   q.add(numbered(0, 10)).get();
-  std::vector<std::shared_future<rocksq::NextResult>> reads;
+  std::vector<rocksq::Future<rocksq::NextResult>> reads;
   for (int label = 0; label < 1000; ++label) {
     reads.push_back(q.next("label-" + std::to_string(label), StartPosition::Oldest, 10));
   }

@@ -42,9 +42,9 @@ void blocking_fifo(const std::string& path) {
 void nonblocking_fifo(const std::string& path) {
   {
     rocksq::nonblocking::PersistentQueueWithCapacity queue(path);
-    std::shared_future<void> pushed = queue.push({"job-1", "job-2", "job-3"});
+    rocksq::Future<void> pushed = queue.push({"job-1", "job-2", "job-3"});
     // Operations complete in submission order: this pop sees the push.
-    std::shared_future<Items> popped = queue.pop(2);
+    rocksq::Future<Items> popped = queue.pop(2);
     pushed.get();  // returns once the items are stored
     expect(popped.get() == Items{"job-1", "job-2"}, "non-blocking pop after push");
   }  // the destructor completes pending operations and closes the queue

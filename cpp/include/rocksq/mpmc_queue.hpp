@@ -3,8 +3,9 @@
 // owns a durable cursor, so consumers read the log independently.  Reading
 // removes nothing: every element lives ttl seconds after it was added, then
 // it is removed (within milliseconds, not counted or returned any more).
-// Calls run on the caller's thread and block until done; the object may be
-// shared between threads.
+// Two flavours (see flavour.hpp): blocking calls return their result;
+// rocksq::nonblocking::MpmcQueue's return a Future at once.  Either may be
+// shared between threads; operations complete in submission order.
 //
 //   rocksq::MpmcQueue log("/var/lib/app/log", std::chrono::hours(24));
 //   log.add({"a", "b"});
@@ -15,20 +16,17 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
+#include "rocksq/flavour.hpp"
 #include "rocksq/options.hpp"
+#include "rocksq/queue_control.hpp"
 #include "rocksq/start_position.hpp"
 
 namespace rocksq {
 
-namespace internal {
-class LockedMpmc;
-}
-
-// What one MpmcQueue::next call read.
+// What one next() read.
 struct NextResult {
   // The elements, oldest first.
   std::vector<std::string> items;
@@ -40,54 +38,64 @@ struct NextResult {
 // The largest ttl accepted, in seconds (about 146 million years).
 inline constexpr std::int64_t kMaxTtlSeconds = std::int64_t{1} << 52;
 
-class MpmcQueue {
+template <typename Flavour>
+class BasicMpmcQueue : public QueueControl {
  public:
-  // Opens the log at path, creating it (and missing parent directories) if
-  // needed; ttl applies to every element, also those added before (whose
-  // insertion time is stored).  Throws std::invalid_argument unless
-  // 0 < ttl <= kMaxTtlSeconds, AlreadyOpenError if the log is open elsewhere,
-  // Error if it cannot be opened.
-  MpmcQueue(const std::string& path, std::chrono::seconds ttl,
-            const Options& options = Options());
-  MpmcQueue(const std::string& path, std::int64_t ttl_seconds,
-            const Options& options = Options());
-  ~MpmcQueue();
+  template <typename T>
+  using Result = typename Flavour::template Result<T>;
 
-  MpmcQueue(const MpmcQueue&) = delete;
-  MpmcQueue& operator=(const MpmcQueue&) = delete;
+  // Opens the log at path, creating it (and missing parent directories) if
+  // needed, and starts its worker; ttl applies to every element, also those
+  // added before (whose insertion time is stored).  Throws
+  // std::invalid_argument unless 0 < ttl <= kMaxTtlSeconds and
+  // max_inflight_ops > 0, AlreadyOpenError if the log is open elsewhere,
+  // Error if it cannot be opened.
+  BasicMpmcQueue(const std::string& path, std::chrono::seconds ttl,
+                 std::size_t max_inflight_ops = kDefaultMaxInflightOps,
+                 const Options& options = Options());
+  BasicMpmcQueue(const std::string& path, std::chrono::seconds ttl, const Options& options)
+      : BasicMpmcQueue(path, ttl, kDefaultMaxInflightOps, options) {}
+  BasicMpmcQueue(const std::string& path, std::int64_t ttl_seconds,
+                 std::size_t max_inflight_ops = kDefaultMaxInflightOps,
+                 const Options& options = Options())
+      : BasicMpmcQueue(path, std::chrono::seconds(ttl_seconds), max_inflight_ops, options) {}
+  BasicMpmcQueue(const std::string& path, std::int64_t ttl_seconds, const Options& options)
+      : BasicMpmcQueue(path, std::chrono::seconds(ttl_seconds), kDefaultMaxInflightOps, options) {}
+  // Completes every pending operation, then joins the worker.
+  ~BasicMpmcQueue() = default;
 
   // Appends items atomically.
-  void add(const std::vector<std::string>& items);
-  void add(std::vector<std::string>&& items);
-
+  Result<void> add(std::vector<std::string> items);
   // Returns up to max_elements elements following the last one label read,
   // and durably moves label's cursor past them.  A label not seen before
   // starts at start_position (ignored for existing labels).
-  NextResult next(const std::string& label, StartPosition start_position,
-                  std::size_t max_elements = 1);
-
+  Result<NextResult> next(std::string label, StartPosition start_position,
+                          std::size_t max_elements = 1);
   // The labels, sorted.
-  std::vector<std::string> labels() const;
-  // Forgets label and its cursor; returns false if it did not exist.
-  bool remove_label(const std::string& label);
-
+  Result<std::vector<std::string>> labels();
+  // Forgets label and its cursor; false if it did not exist.
+  Result<bool> remove_label(std::string label);
   // Elements held (added and not yet removed by the TTL).
-  std::size_t len() const;
-  bool is_empty() const;
+  Result<std::size_t> len();
+  Result<bool> is_empty();
   // Total bytes of the elements held.
-  std::uint64_t payload_size() const;
+  Result<std::uint64_t> payload_size();
   // Bytes used by the database directory.
-  std::uint64_t disk_size() const;
+  Result<std::uint64_t> disk_size();
 
-  // Releases the database.  Later calls throw ClosedError.  Idempotent.
-  void close();
-
-  const std::string& path() const;
-  std::chrono::seconds ttl() const;
+  std::chrono::seconds ttl() const { return ttl_; }
 
  private:
-  std::unique_ptr<internal::LockedMpmc> queue_;
+  const std::chrono::seconds ttl_;
 };
+
+using MpmcQueue = BasicMpmcQueue<Blocking>;
+namespace nonblocking {
+using MpmcQueue = BasicMpmcQueue<NonBlocking>;
+}  // namespace nonblocking
+
+extern template class BasicMpmcQueue<Blocking>;
+extern template class BasicMpmcQueue<NonBlocking>;
 
 }  // namespace rocksq
 

@@ -3,6 +3,9 @@
 #define ROCKSQ_OPTIONS_HPP_
 
 #include <cstddef>
+#include <memory>
+
+#include "rocksq/clock.hpp"
 
 namespace rocksq {
 
@@ -17,6 +20,9 @@ struct Options {
   // that consumers of fresh data do not read RocksDB.  Segments read back
   // from RocksDB are nearly as fast, so a small budget suffices.
   std::size_t memory_cache_bytes = std::size_t{16} << 20;
+
+  // Where TTLs read the time; null means system_clock().
+  std::shared_ptr<const Clock> clock;
 };
 
 }  // namespace rocksq

@@ -1,6 +1,8 @@
 // rocksq::PersistentQueueWithCapacity: a persistent FIFO queue holding at most
-// max_elements items.  Calls run on the caller's thread and block until done;
-// the object may be shared between threads.
+// max_elements items, in two flavours (see flavour.hpp): blocking calls
+// return their result; rocksq::nonblocking::PersistentQueueWithCapacity's
+// return a Future at once, with errors inside it.  Either may be shared
+// between threads; operations complete in submission order.
 //
 //   rocksq::PersistentQueueWithCapacity q("/var/lib/app/queue");
 //   q.push({"a", "b"});
@@ -10,58 +12,64 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
+#include "rocksq/flavour.hpp"
 #include "rocksq/options.hpp"
+#include "rocksq/queue_control.hpp"
 
 namespace rocksq {
-
-namespace internal {
-class LockedFifo;
-}
 
 // The default capacity of a FIFO queue.
 inline constexpr std::size_t kDefaultMaxElements = 1'000'000'000;
 
-class PersistentQueueWithCapacity {
+template <typename Flavour>
+class BasicPersistentQueueWithCapacity : public QueueControl {
  public:
+  template <typename T>
+  using Result = typename Flavour::template Result<T>;
+
   // Opens the queue at path, creating it (and missing parent directories) if
-  // needed.  Throws AlreadyOpenError if it is open elsewhere, Error if it
-  // cannot be opened.
-  explicit PersistentQueueWithCapacity(const std::string& path,
-                                       std::size_t max_elements = kDefaultMaxElements,
-                                       const Options& options = Options());
-  ~PersistentQueueWithCapacity();
+  // needed, and starts its worker.  Throws AlreadyOpenError if it is open
+  // elsewhere, Error if it cannot be opened, std::invalid_argument if
+  // max_inflight_ops is 0.
+  explicit BasicPersistentQueueWithCapacity(const std::string& path,
+                                            std::size_t max_elements = kDefaultMaxElements,
+                                            std::size_t max_inflight_ops = kDefaultMaxInflightOps,
+                                            const Options& options = Options());
+  BasicPersistentQueueWithCapacity(const std::string& path, std::size_t max_elements,
+                                   const Options& options)
+      : BasicPersistentQueueWithCapacity(path, max_elements, kDefaultMaxInflightOps, options) {}
+  // Completes every pending operation, then joins the worker.
+  ~BasicPersistentQueueWithCapacity() = default;
 
-  PersistentQueueWithCapacity(const PersistentQueueWithCapacity&) = delete;
-  PersistentQueueWithCapacity& operator=(const PersistentQueueWithCapacity&) = delete;
-
-  // Appends items atomically.  Throws QueueFullError, writing nothing, if the
-  // queue would then hold more than max_elements items.
-  void push(const std::vector<std::string>& items);
-  void push(std::vector<std::string>&& items);
-
+  // Appends items atomically.  Fails with QueueFullError, writing nothing, if
+  // the queue would then hold more than max_elements items.
+  Result<void> push(std::vector<std::string> items);
   // Removes and returns up to max_elements of the oldest items.
-  std::vector<std::string> pop(std::size_t max_elements = 1);
-
-  std::size_t len() const;
-  bool is_empty() const;
+  Result<std::vector<std::string>> pop(std::size_t max_elements = 1);
+  // Items held.
+  Result<std::size_t> len();
+  Result<bool> is_empty();
   // Total bytes of the items held.
-  std::uint64_t payload_size() const;
+  Result<std::uint64_t> payload_size();
   // Bytes used by the database directory.
-  std::uint64_t disk_size() const;
+  Result<std::uint64_t> disk_size();
 
-  // Releases the database.  Later calls throw ClosedError.  Idempotent.
-  void close();
-
-  const std::string& path() const;
-  std::size_t max_elements() const;
+  std::size_t max_elements() const { return max_elements_; }
 
  private:
-  std::unique_ptr<internal::LockedFifo> queue_;
+  const std::size_t max_elements_;
 };
+
+using PersistentQueueWithCapacity = BasicPersistentQueueWithCapacity<Blocking>;
+namespace nonblocking {
+using PersistentQueueWithCapacity = BasicPersistentQueueWithCapacity<NonBlocking>;
+}  // namespace nonblocking
+
+extern template class BasicPersistentQueueWithCapacity<Blocking>;
+extern template class BasicPersistentQueueWithCapacity<NonBlocking>;
 
 }  // namespace rocksq
 

@@ -1,0 +1,180 @@
+#include "worker.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+#include "rocksq/error.hpp"
+#include "rocksq/future.hpp"
+
+namespace rocksq {
+namespace internal {
+
+namespace {
+
+constexpr std::chrono::microseconds kIdleSpin{50};
+
+std::size_t checked_max_inflight(std::size_t max_inflight) {
+  if (max_inflight == 0) throw std::invalid_argument("rocksq: max_inflight_ops must be at least 1");
+  return max_inflight;
+}
+
+}  // namespace
+
+Worker::Worker(std::string name, std::size_t max_inflight, Execute execute, Tick tick)
+    : name_(std::move(name)),
+      max_inflight_(checked_max_inflight(max_inflight)),
+      execute_(std::move(execute)),
+      tick_(std::move(tick)),
+      thread_([this] { run(); }) {}
+
+Worker::~Worker() { stop(); }
+
+void Worker::submit(std::shared_ptr<Task> task) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!has_room()) {
+    if (room_wait_) {
+      // The room wait may give the caller's thread back (a Python signal
+      // check); it is asked again if another submitter took the room first.
+      const RoomWait room_wait = room_wait_;
+      lock.unlock();
+      room_wait([this](std::chrono::nanoseconds timeout) { return wait_for_room(timeout); });
+      lock.lock();
+    } else {
+      ++room_waiters_;
+      room_.wait(lock, [this] { return has_room(); });
+      --room_waiters_;
+    }
+  }
+  if (stopping_) throw ClosedError("rocksq: " + name_ + " is closed");
+  ++inflight_;
+  inflight_relaxed_.store(inflight_, std::memory_order_relaxed);
+  pending_.push_back(std::move(task));
+  has_pending_.store(true, std::memory_order_release);
+  if (sleeping_) {
+    lock.unlock();
+    work_.notify_one();
+  }
+}
+
+bool Worker::wait_for_room(std::chrono::nanoseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  ++room_waiters_;
+  const bool room = room_.wait_for(lock, timeout, [this] { return has_room(); });
+  --room_waiters_;
+  return room;
+}
+
+void Worker::set_completion_callback(std::function<void()> callback) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  completion_callback_ = std::move(callback);
+  ++completion_callback_version_;
+}
+
+void Worker::set_room_wait(RoomWait room_wait) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  room_wait_ = std::move(room_wait);
+}
+
+void Worker::hold() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++held_;
+}
+
+void Worker::release() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --held_;
+  }
+  work_.notify_one();
+}
+
+void Worker::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    held_ = 0;  // a hold never outlives the queue
+  }
+  work_.notify_all();
+  room_.notify_all();
+  std::lock_guard<std::mutex> join_lock(join_mutex_);
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::run() noexcept {
+  Group group;
+  std::function<void()> on_completion;  // a copy, refreshed when replaced
+  std::uint64_t on_completion_version = 0;
+  Clock::time_point due = tick_ ? Clock::now() : Clock::time_point::max();
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    if (!runnable() && !stopping_) {
+      lock.unlock();
+      detail::spin_until(kIdleSpin, [this] { return has_pending_.load(std::memory_order_acquire); });
+      lock.lock();
+    }
+    bool timed_out = false;
+    while (!runnable() && !stopping_ && !timed_out) {
+      if (due <= Clock::now()) break;
+      sleeping_ = true;
+      if (due == Clock::time_point::max()) {
+        work_.wait(lock);
+      } else {
+        timed_out = work_.wait_until(lock, due) == std::cv_status::timeout;
+      }
+      sleeping_ = false;
+    }
+    if (pending_.empty() && stopping_) break;
+    if (runnable() || stopping_) {
+      group.swap(pending_);
+      has_pending_.store(false, std::memory_order_relaxed);
+    }
+    if (on_completion_version != completion_callback_version_) {
+      on_completion = completion_callback_;
+      on_completion_version = completion_callback_version_;
+    }
+    lock.unlock();
+    if (!group.empty()) {
+      execute_and_publish(group);
+      if (on_completion) {
+        try {
+          on_completion();
+        } catch (...) {
+          // A notification is best effort: the results are published anyway.
+        }
+      }
+    }
+    if (tick_ && due <= Clock::now()) due = safe_tick();
+    lock.lock();
+  }
+}
+
+void Worker::execute_and_publish(Group& group) noexcept {
+  try {
+    execute_(group);
+  } catch (...) {
+    const std::exception_ptr error = std::current_exception();
+    for (auto& task : group) task->fail(error);
+  }
+  {
+    // Leave inflight before publishing: once a result is seen, inflight no
+    // longer counts its operation.
+    std::lock_guard<std::mutex> lock(mutex_);
+    inflight_ -= group.size();
+    inflight_relaxed_.store(inflight_, std::memory_order_relaxed);
+    if (room_waiters_ > 0) room_.notify_all();
+  }
+  for (auto& task : group) task->publish();
+  group.clear();
+}
+
+Worker::Clock::time_point Worker::safe_tick() noexcept {
+  try {
+    return tick_();
+  } catch (...) {
+    // Timed work is housekeeping: retry it a little later.
+    return Clock::now() + std::chrono::seconds(1);
+  }
+}
+
+}  // namespace internal
+}  // namespace rocksq
