@@ -4,12 +4,12 @@
 
 namespace rocksq_py {
 
-namespace {
-
-[[noreturn]] void raise(PyObject* type, const std::string& message) {
+void raise(PyObject* type, const std::string& message) {
   PyErr_SetString(type, message.c_str());
   throw nb::python_error();
 }
+
+namespace {
 
 std::string python_type_name(nb::handle h) { return nb::type_name(h.type()).c_str(); }
 
@@ -85,6 +85,19 @@ std::size_t count_from_python(nb::handle value, const char* argument) {
   return static_cast<std::size_t>(v);
 }
 
+std::size_t inflight_from_python(nb::handle value) {
+  const std::size_t n = count_from_python(value, "max_inflight_ops");
+  if (n == 0) raise(PyExc_ValueError, "max_inflight_ops must be >= 1, got 0");
+  return n;
+}
+
+rocksq::Options options_from(bool durable, nb::handle memory_cache_bytes) {
+  rocksq::Options options;
+  options.durable = durable;
+  options.memory_cache_bytes = count_from_python(memory_cache_bytes, "memory_cache_bytes");
+  return options;
+}
+
 std::string path_from_python(nb::handle value, const char* argument) {
   if (!PyUnicode_Check(value.ptr())) {
     nb::object fspath = nb::steal(PyOS_FSPath(value.ptr()));
@@ -108,10 +121,52 @@ std::string label_from_python(nb::handle value, const char* argument) {
   return std::string(data, static_cast<std::size_t>(size));
 }
 
-nb::list bytes_list(const std::vector<std::string>& items) {
+std::chrono::seconds ttl_from_python(nb::handle value) {
+  PyObject* obj = value.ptr();
+  if (!PyLong_Check(obj)) {
+    raise(PyExc_TypeError, "ttl must be an int (seconds), got " + python_type_name(value));
+  }
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+  if (overflow < 0 || (overflow == 0 && v <= 0)) {
+    raise(PyExc_ValueError,
+          std::string("ttl must be a positive number of seconds, got ") + nb::str(value).c_str());
+  }
+  if (overflow > 0 || v > rocksq::kMaxTtlSeconds) {
+    raise(PyExc_OverflowError, "ttl is too large: " + std::string(nb::str(value).c_str()) +
+                                   " (at most " + std::to_string(rocksq::kMaxTtlSeconds) +
+                                   " seconds)");
+  }
+  return std::chrono::seconds(v);
+}
+
+rocksq::StartPosition start_position_from_python(nb::handle value) {
+  if (!nb::isinstance<rocksq::StartPosition>(value)) {
+    raise(PyExc_TypeError,
+          "start_position must be a rocksq.StartPosition, got " + python_type_name(value));
+  }
+  return nb::cast<rocksq::StartPosition>(value);
+}
+
+StrList str_list(const std::vector<std::string>& strings) {
+  nb::list list;
+  for (const auto& s : strings) {
+    PyObject* str =
+        PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "surrogateescape");
+    if (str == nullptr) throw nb::python_error();
+    list.append(nb::steal(str));
+  }
+  return StrList(std::move(list));
+}
+
+NextTuple next_tuple(const rocksq::NextResult& read) {
+  return NextTuple(nb::make_tuple(bytes_list(read.items), nb::bool_(read.expired)));
+}
+
+BytesList bytes_list(const std::vector<std::string>& items) {
   PyObject* list = PyList_New(static_cast<Py_ssize_t>(items.size()));
   if (list == nullptr) throw nb::python_error();
-  nb::list result = nb::steal<nb::list>(list);
+  BytesList result = nb::steal<nb::list>(list);
   for (std::size_t i = 0; i < items.size(); ++i) {
     PyObject* b = PyBytes_FromStringAndSize(items[i].data(),
                                             static_cast<Py_ssize_t>(items[i].size()));

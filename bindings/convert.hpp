@@ -3,11 +3,16 @@
 #ifndef ROCKSQ_BINDINGS_CONVERT_HPP_
 #define ROCKSQ_BINDINGS_CONVERT_HPP_
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <vector>
 
 #include <nanobind/nanobind.h>
+
+#include "rocksq/mpmc_queue.hpp"
+#include "rocksq/options.hpp"
+#include "rocksq/start_position.hpp"
 
 namespace rocksq_py {
 
@@ -21,14 +26,41 @@ std::vector<std::string> items_from_python(nb::handle items, const char* argumen
 // otherwise.
 std::size_t count_from_python(nb::handle value, const char* argument);
 
+// max_inflight_ops: a count of at least 1 (ValueError for 0).
+std::size_t inflight_from_python(nb::handle value);
+
+// Options from the keywords every queue takes.
+rocksq::Options options_from(bool durable, nb::handle memory_cache_bytes);
+// The default of the memory_cache_bytes keyword: the C++ default.
+inline const std::size_t kDefaultMemoryCacheBytes = rocksq::Options().memory_cache_bytes;
+
 // A filesystem path: str or os.PathLike of str; TypeError otherwise.
 std::string path_from_python(nb::handle value, const char* argument);
 
 // A str label: TypeError otherwise.
 std::string label_from_python(nb::handle value, const char* argument);
 
+// A whole number of seconds, 0 < ttl <= kMaxTtlSeconds.
+std::chrono::seconds ttl_from_python(nb::handle value);
+
+// A rocksq.StartPosition: TypeError otherwise.
+rocksq::StartPosition start_position_from_python(nb::handle value);
+
+// Raises type(message) as a Python exception.
+[[noreturn]] void raise(PyObject* type, const std::string& message);
+
+// Results, as the stubs type them.
+using BytesList = nb::typed<nb::list, nb::bytes>;
+using StrList = nb::typed<nb::list, nb::str>;
+using NextTuple = nb::typed<nb::tuple, BytesList, nb::bool_>;
 // A list of bytes objects holding items.
-nb::list bytes_list(const std::vector<std::string>& items);
+BytesList bytes_list(const std::vector<std::string>& items);
+// A list of str (labels, decoded as UTF-8 with surrogateescape).
+StrList str_list(const std::vector<std::string>& strings);
+// (items, expired) of an MPMC next().
+NextTuple next_tuple(const rocksq::NextResult& read);
+inline nb::int_ int_of(std::uint64_t n) { return nb::int_(n); }
+inline nb::bool_ bool_of(bool b) { return nb::bool_(b); }
 
 }  // namespace rocksq_py
 

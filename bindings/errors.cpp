@@ -3,6 +3,7 @@
 #include <Python.h>
 
 #include "bindings.hpp"
+#include "errors.hpp"
 #include "rocksq/error.hpp"
 
 namespace rocksq_py {
@@ -14,9 +15,11 @@ PyObject* g_queue_full = nullptr;
 PyObject* g_closed = nullptr;
 PyObject* g_already_open = nullptr;
 PyObject* g_corruption = nullptr;
+PyObject* g_interrupted = nullptr;
 
 PyObject* new_exception(nb::module_& m, const char* name, PyObject* base, const char* doc) {
-  const std::string qualified = std::string("rocksq.") + name;
+  // Defined here, shown as rocksq.<name> (rocksq/__init__.py re-homes them).
+  const std::string qualified = std::string("rocksq._rocksq.") + name;
   PyObject* type = PyErr_NewExceptionWithDoc(qualified.c_str(), doc, base, nullptr);
   if (type == nullptr) throw nb::python_error();
   m.attr(name) = nb::borrow(type);  // the module keeps it alive
@@ -36,6 +39,12 @@ void bind_errors(nb::module_& m) {
                                  "The queue is already open, in this process or another one.");
   g_corruption = new_exception(m, "CorruptionError", g_error,
                                "The stored data failed a consistency check.");
+  g_interrupted = new_exception(
+      m, "OperationInterrupted", PyExc_KeyboardInterrupt,
+      "Ctrl-C (a KeyboardInterrupt) arrived while a blocking call waited for its operation, "
+      "which had been submitted and goes on: its Response (.response) gives the result.  "
+      "A call interrupted while it waited for room (max_inflight_ops) submitted nothing "
+      "and raises a plain KeyboardInterrupt.");
   nb::register_exception_translator([](const std::exception_ptr& p, void*) {
     try {
       std::rethrow_exception(p);
@@ -51,6 +60,31 @@ void bind_errors(nb::module_& m) {
       PyErr_SetString(g_error, e.what());
     }
   });
+}
+
+void raise_interrupted(nb::python_error& e, nb::object response) {
+  if (!e.matches(PyExc_KeyboardInterrupt)) {
+    // Whatever a signal handler raised: the result stays reachable.
+    if (PyObject_SetAttrString(e.value().ptr(), "response", response.ptr()) != 0) PyErr_Clear();
+    throw;
+  }
+  nb::object exc = nb::steal(PyObject_CallFunction(
+      g_interrupted, "s",
+      "interrupted while waiting for the result; the operation was submitted and goes on: "
+      ".response gives its result"));
+  if (!exc.is_valid()) throw nb::python_error();
+  exc.attr("response") = response;
+  e.restore();  // becomes the context of the new exception
+  PyObject* type = nullptr;
+  PyObject* value = nullptr;
+  PyObject* traceback = nullptr;
+  PyErr_Fetch(&type, &value, &traceback);
+  PyErr_NormalizeException(&type, &value, &traceback);
+  PyException_SetContext(exc.ptr(), value);  // steals value
+  Py_XDECREF(type);
+  Py_XDECREF(traceback);
+  PyErr_SetObject(g_interrupted, exc.ptr());
+  throw nb::python_error();
 }
 
 }  // namespace rocksq_py

@@ -7,15 +7,28 @@
 #include "rocksq/remove.hpp"
 #include "rocksq/start_position.hpp"
 #include "rocksq/version.hpp"
+#include "args.hpp"
 #include "convert.hpp"
+#include "ops.hpp"
 
 namespace nb = nanobind;
+
+namespace rocksq_py {
+
+void bind_hold(nb::module_& m) {
+  nb::class_<PyHold>(m, "_Hold", "See the queues' _hold().")
+      .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
+      .def("__exit__", [](PyHold& h, nb::args) { h.hold.reset(); });
+}
+
+}  // namespace rocksq_py
 
 NB_MODULE(_rocksq, m) {
   m.doc() = "rocksq's compiled core; import rocksq instead.";
   rocksq_py::bind_errors(m);
   rocksq_py::park_threads_at_exit();
   rocksq_py::bind_async_signal(m);
+  rocksq_py::bind_hold(m);
 
   nb::enum_<rocksq::StartPosition>(m, "StartPosition",
                                    "Where a new MpmcQueue consumer label starts reading.")
@@ -25,22 +38,26 @@ NB_MODULE(_rocksq, m) {
 
   m.def("version", &rocksq::version, "The library's version string.");
   m.def("remove_queue",
-        [](nb::handle path) {
-          const std::string p = rocksq_py::path_from_python(path, "path");
+        [](rocksq_py::PathArg path) {
+          const std::string p = rocksq_py::path_from_python(path.object, "path");
           rocksq_py::GilRelease release;
           rocksq::remove_queue(p);
         },
         nb::arg("path").none(),
+        nb::sig(rocksq_py::signature<false>("remove_queue", {rocksq_py::kPathType}, "None",
+                                            nb::arg("path"))),
         "Deletes the files of the closed PersistentQueueWithCapacity at path.\n\n"
         "Does nothing if path does not exist.\n\nRaises\n------\nAlreadyOpenError\n"
         "    If the queue is open.");
   m.def("remove_mpmc_queue",
-        [](nb::handle path) {
-          const std::string p = rocksq_py::path_from_python(path, "path");
+        [](rocksq_py::PathArg path) {
+          const std::string p = rocksq_py::path_from_python(path.object, "path");
           rocksq_py::GilRelease release;
           rocksq::remove_mpmc_queue(p);
         },
         nb::arg("path").none(),
+        nb::sig(rocksq_py::signature<false>("remove_mpmc_queue", {rocksq_py::kPathType}, "None",
+                                            nb::arg("path"))),
         "Deletes the files of the closed MpmcQueue at path.\n\n"
         "Does nothing if path does not exist.\n\nRaises\n------\nAlreadyOpenError\n"
         "    If the queue is open.");

@@ -1,11 +1,16 @@
 // The Python result objects of the two queues and the Response types that
-// produce them.  Both variant types are built by the library only.
+// produce them.  Both variant types are built by the library only: a field
+// holds the result of the operation that made it, the others are None.
 #ifndef ROCKSQ_BINDINGS_VARIANTS_HPP_
 #define ROCKSQ_BINDINGS_VARIANTS_HPP_
+
+#include <optional>
+#include <string>
 
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
 
+#include "convert.hpp"
 #include "response.hpp"
 
 namespace rocksq_py {
@@ -14,24 +19,26 @@ namespace nb = nanobind;
 
 // Result of a PersistentQueueWithCapacity operation.
 struct ResponseVariant {
-  nb::object data = nb::none();  // pop: list[bytes]
-  nb::object len = nb::none();   // len: int
-  nb::object size = nb::none();  // payload_size, disk_size: int
+  std::optional<BytesList> data;  // pop
+  std::optional<nb::int_> len;    // len
+  std::optional<nb::int_> size;   // payload_size, disk_size
 };
 
 // Result of an MpmcQueue operation.
 struct MpmcResponseVariant {
-  nb::object data = nb::none();           // next: (list[bytes], bool)
-  nb::object labels = nb::none();         // labels: list[str]
-  nb::object len = nb::none();            // len: int
-  nb::object removed_label = nb::none();  // remove_label: bool
-  nb::object size = nb::none();           // disk_size, payload_size: int
+  std::optional<NextTuple> data;           // next
+  std::optional<StrList> labels;           // labels
+  std::optional<nb::int_> len;             // len
+  std::optional<nb::bool_> removed_label;  // remove_label
+  std::optional<nb::int_> size;            // disk_size, payload_size
 };
 
 struct Response {
+  using Variant = ResponseVariant;
   ResponseCore core;
 };
 struct MpmcResponse {
+  using Variant = MpmcResponseVariant;
   ResponseCore core;
 };
 
@@ -41,7 +48,8 @@ template <typename R>
 void bind_response(nb::module_& m, const char* name, const char* variant_name) {
   const std::string get_doc =
       std::string("Waits for the result and returns it as a ") + variant_name +
-      ".\n\nThe GIL is released while waiting.  Every call returns the same object.\n\n"
+      ".\n\nThe GIL is released while waiting, and Ctrl-C interrupts the wait (the operation "
+      "goes on: a later call returns its result).  Every call returns the same object.\n\n"
       "Parameters\n----------\ntimeout : float, optional\n    Seconds to wait at most; "
       "None (the default) waits until the result is ready.\n\n"
       "Returns\n-------\n" + variant_name + "\n    The operation's result.\n\n"
@@ -49,24 +57,38 @@ void bind_response(nb::module_& m, const char* name, const char* variant_name) {
       "TimeoutError\n    If the result is not ready within timeout; the operation goes "
       "on and a later call returns its result.\n"
       "RuntimeError\n    If the operation failed (a rocksq.RocksqError subclass).";
-  const std::string class_doc =
-      std::string("The future-like result of one queue operation.  Returned by the queue's "
-                  "methods; there is no public constructor.\n\n"
-                  "Awaitable: ``await response`` returns what get() returns without blocking "
-                  "the event loop (no thread per await).  The operation runs whether or not "
-                  "anyone waits for it; cancelling an await leaves its result here.");
   const std::string try_get_doc =
       std::string("Returns the result if it is ready, else None; never waits.\n\n"
                   "Returns\n-------\n") + variant_name + " or None\n\n"
       "Raises\n------\nRuntimeError\n    If the operation failed (a rocksq.RocksqError "
       "subclass).";
-  nb::class_<R>(m, name, class_doc.c_str())
-      .def("get", [](R& r, std::optional<double> timeout) { return r.core.get(timeout); },
+  nb::class_<R>(m, name,
+                "The future-like result of one queue operation.  Returned by the queue's "
+                "methods; there is no public constructor.\n\n"
+                "Awaitable: ``await response`` returns what get() returns without blocking "
+                "the event loop (no thread per await).  The operation runs whether or not "
+                "anyone waits for it; cancelling an await leaves its result here.")
+      .def("get",
+           [](R& r, std::optional<double> timeout) {
+             return nb::typed<nb::object, typename R::Variant>(r.core.get(timeout));
+           },
            nb::arg("timeout") = nb::none(), get_doc.c_str())
-      .def("try_get", [](R& r) { return r.core.try_get(); }, try_get_doc.c_str())
+      .def("try_get",
+           [](R& r) {
+             return nb::typed<nb::object, std::optional<typename R::Variant>>(r.core.try_get());
+           },
+           try_get_doc.c_str())
       // For rocksq._asyncio: a lone await waits here briefly (spinning, the
       // CPU yielded, GIL held: the worker never needs it) before suspending.
-      .def("_ready_soon", [](R& r) { return r.core.is_ready() || r.core.spin_for_result(); })
+      .def("_ready_soon", [](R& r) { return r.core.ready_soon(); })
+      // Replaced by rocksq._asyncio when rocksq is imported; here for its signature.
+      .def("__await__",
+           [](nb::handle self) {
+             return nb::module_::import_("rocksq._asyncio").attr("response_await")(self);
+           },
+           nb::sig((std::string("def __await__(self, /) -> collections.abc.Generator[typing.Any, "
+                                "None, ") + variant_name + "]").c_str()),
+           "Awaits the result without blocking the event loop (see rocksq._asyncio).")
       .def_prop_ro("is_ready", [](R& r) { return r.core.is_ready(); },
                    "True once the result (or the error) is available.");
 }

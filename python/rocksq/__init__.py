@@ -8,9 +8,13 @@ returns a future-like ``Response``) and a blocking one (``rocksq.blocking``):
   consumers, each named by a label with its own durable cursor.
 """
 
+import sys as _sys
+
+from . import _rocksq
 from ._rocksq import (
     AlreadyOpenError,
     CorruptionError,
+    OperationInterrupted,
     QueueClosedError,
     QueueFullError,
     RocksqError,
@@ -19,16 +23,28 @@ from ._rocksq import (
     remove_queue,
     version,
 )
-from . import blocking, nonblocking
-from . import _asyncio
+from . import _asyncio, _signatures
 
-_asyncio.install(nonblocking.Response, nonblocking.MpmcResponse)
+# The exceptions are defined by the extension; they are rocksq's.
+for _error in (AlreadyOpenError, CorruptionError, OperationInterrupted, QueueClosedError,
+               QueueFullError, RocksqError):
+    _error.__module__ = __name__
+
+_signatures.install(
+    [_rocksq.nonblocking.PersistentQueueWithCapacity, _rocksq.nonblocking.MpmcQueue,
+     _rocksq.nonblocking.Response, _rocksq.nonblocking.MpmcResponse,
+     _rocksq.blocking.PersistentQueueWithCapacity, _rocksq.blocking.MpmcQueue],
+    _sys.modules[__name__], ["remove_mpmc_queue", "remove_queue", "version"])
+_asyncio.install(_rocksq.nonblocking.Response, _rocksq.nonblocking.MpmcResponse)
+
+from . import blocking, nonblocking  # noqa: E402
 
 __version__: str = version()
 
 __all__ = [
     "AlreadyOpenError",
     "CorruptionError",
+    "OperationInterrupted",
     "QueueClosedError",
     "QueueFullError",
     "RocksqError",

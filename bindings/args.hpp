@@ -1,0 +1,118 @@
+// Typed arguments of the queue operations.  Each is a Python object that
+// nanobind hands over as it is (so that a wrong type gets rocksq's message,
+// which names the argument, rather than nanobind's generic one) under the
+// Python type the stubs show; value() converts it, with the GIL held, or
+// raises TypeError/ValueError/OverflowError naming the argument.
+#ifndef ROCKSQ_BINDINGS_ARGS_HPP_
+#define ROCKSQ_BINDINGS_ARGS_HPP_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <nanobind/nanobind.h>
+
+#include "convert.hpp"
+#include "rocksq/start_position.hpp"
+
+namespace rocksq_py {
+
+namespace nb = nanobind;
+
+struct ArgBase {
+  nb::handle object;  // borrowed: the call's argument
+};
+
+struct ItemsArg : ArgBase {
+  std::vector<std::string> value() const { return items_from_python(object, "items"); }
+};
+struct MaxElementsArg : ArgBase {
+  std::size_t value() const { return count_from_python(object, "max_elements"); }
+};
+struct LabelArg : ArgBase {
+  std::string value() const { return label_from_python(object, "label"); }
+};
+struct StartPositionArg : ArgBase {
+  rocksq::StartPosition value() const { return start_position_from_python(object); }
+};
+
+inline constexpr const char* kPathType = "str | os.PathLike[str]";
+
+// Arguments converted by the caller, which names them: an int, a path.
+struct IntArg : ArgBase {};
+struct PathArg : ArgBase {};
+
+// PyArg<T>: the argument type of a C++ operation parameter of type T.
+template <typename T>
+struct PyArgOf;
+template <>
+struct PyArgOf<std::vector<std::string>> {
+  using type = ItemsArg;
+};
+template <>
+struct PyArgOf<std::size_t> {
+  using type = MaxElementsArg;
+};
+template <>
+struct PyArgOf<std::string> {
+  using type = LabelArg;
+};
+template <>
+struct PyArgOf<rocksq::StartPosition> {
+  using type = StartPositionArg;
+};
+template <typename T>
+using PyArg = typename PyArgOf<T>::type;
+
+}  // namespace rocksq_py
+
+namespace nanobind {
+namespace detail {
+
+// Takes any object: value() checks it.
+template <typename Arg, typename ArgName>
+struct arg_caster {
+  NB_TYPE_CASTER(Arg, ArgName::name)
+  bool from_python(handle src, uint32_t, cleanup_list*) noexcept {
+    value.object = src;
+    return true;
+  }
+  static handle from_cpp(const Arg& arg, rv_policy, cleanup_list*) noexcept {
+    return arg.object.inc_ref();
+  }
+};
+
+struct items_name {
+  static constexpr auto name = const_name("collections.abc.Sequence[bytes | bytearray | memoryview]");
+};
+struct int_name {
+  static constexpr auto name = const_name("int");
+};
+struct str_name {
+  static constexpr auto name = const_name("str");
+};
+struct path_name {
+  static constexpr auto name = const_name("str | os.PathLike[str]");
+};
+struct start_position_name {
+  static constexpr auto name = const_name("rocksq._rocksq.StartPosition");
+};
+
+template <>
+struct type_caster<rocksq_py::ItemsArg> : arg_caster<rocksq_py::ItemsArg, items_name> {};
+template <>
+struct type_caster<rocksq_py::MaxElementsArg> : arg_caster<rocksq_py::MaxElementsArg, int_name> {};
+template <>
+struct type_caster<rocksq_py::LabelArg> : arg_caster<rocksq_py::LabelArg, str_name> {};
+template <>
+struct type_caster<rocksq_py::IntArg> : arg_caster<rocksq_py::IntArg, int_name> {};
+template <>
+struct type_caster<rocksq_py::PathArg> : arg_caster<rocksq_py::PathArg, path_name> {};
+template <>
+struct type_caster<rocksq_py::StartPositionArg>
+    : arg_caster<rocksq_py::StartPositionArg, start_position_name> {};
+
+}  // namespace detail
+}  // namespace nanobind
+
+#endif  // ROCKSQ_BINDINGS_ARGS_HPP_
