@@ -75,6 +75,9 @@ void bind(nb::module_& m) {
       "Removes and returns up to max_elements of the oldest items: a list of bytes, oldest "
       "first ([] if the queue is empty).",
       nb::arg("max_elements").none() = 1, no_gil());
+  b.template op<&ResponseVariant::data, bytes_list>(
+      "peek", &Fifo::peek, "The items pop(max_elements) would return, removing nothing.",
+      nb::arg("max_elements").none() = 1, no_gil());
   b.template prop<&ResponseVariant::len, int_of>("len", &Fifo::len, "The number of items held (.len).");
   b.template prop<&ResponseVariant::size, int_of>("payload_size", &Fifo::payload_size,
                                           "Total bytes of the items held (.size).");

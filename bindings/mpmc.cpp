@@ -88,6 +88,11 @@ void bind(nb::module_& m) {
   b.template op<&MpmcResponseVariant::data, next_tuple>(
       "next", &Mpmc::next, kNextDoc, nb::arg("label").none(), nb::arg("start_position").none(),
       nb::arg("max_elements").none() = 1, no_gil());
+  b.template op<&MpmcResponseVariant::data, next_tuple>(
+      "peek", &Mpmc::peek,
+      "What next() would return, (items, expired), moving no cursor and creating no label.",
+      nb::arg("label").none(), nb::arg("start_position").none(),
+      nb::arg("max_elements").none() = 1, no_gil());
   b.template op<&MpmcResponseVariant::removed_label, bool_of>(
       "remove_label", &Mpmc::remove_label,
       "Forgets label and its cursor; if it reads again it starts afresh.  The result is True "

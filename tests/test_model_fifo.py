@@ -57,6 +57,13 @@ class FifoMachine(RuleBasedStateMachine):
         expected = [self.model.popleft() for _ in range(min(n, len(self.model)))]
         assert self.q.pop(n) == expected
 
+    @rule(n=st.integers(0, 8))
+    def peek(self, n):
+        peeked = self.q.q.peek(n)
+        if isinstance(self.q, Nonblocking):
+            peeked = peeked.get().data
+        assert peeked == list(self.model)[:n]
+
     @rule()
     def check_len(self):
         assert self.q.len() == len(self.model)

@@ -114,6 +114,17 @@ class MpmcMachine(RuleBasedStateMachine):
         expected = self.expect_next(label, start, n)
         assert self.q.next(label, start, n) == expected
 
+    @rule(label=LABEL, start=POSITION, n=st.integers(0, 6))
+    def peek(self, label, start, n):
+        """What next would return, without its effect on the model."""
+        cursors = dict(self.cursors)
+        expected = self.expect_next(label, start, n)
+        self.cursors = cursors
+        peeked = self.q.q.peek(label, start, n)
+        if isinstance(self.q, NonblockingLog):
+            peeked = peeked.get().data
+        assert peeked == expected
+
     @rule()
     def labels(self):
         assert sorted(self.q.labels()) == sorted(self.cursors)

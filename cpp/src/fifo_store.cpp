@@ -121,6 +121,21 @@ std::vector<std::string> FifoStore::pop(std::size_t max_items) {
   return out;
 }
 
+std::vector<std::string> FifoStore::peek(std::size_t max_items) {
+  const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(max_items, count_));
+  std::vector<std::string> out;
+  if (n == 0) return out;
+  if (cache_items_ < n) load_segments(n);
+  out.reserve(n);
+  std::size_t offset = static_cast<std::size_t>(head_off_);
+  for (auto segment = cache_.begin(); out.size() < n; ++segment, offset = 0) {
+    const std::size_t take = std::min(n - out.size(), segment->items.size() - offset);
+    const auto first = segment->items.begin() + static_cast<std::ptrdiff_t>(offset);
+    out.insert(out.end(), first, first + static_cast<std::ptrdiff_t>(take));
+  }
+  return out;
+}
+
 void FifoStore::load_segments(std::size_t items_needed) {
   std::uint64_t seg = head_seg_ + cache_.size();
   // Segments from here on are staged (see staged_), the others committed.

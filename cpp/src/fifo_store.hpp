@@ -42,6 +42,8 @@ class FifoStore {
   void push(std::vector<std::string>&& items);
   // Stages a pop of up to max_items of the oldest items and returns them.
   std::vector<std::string> pop(std::size_t max_items);
+  // The items pop(max_items) would return, removing nothing.
+  std::vector<std::string> peek(std::size_t max_items);
   // Writes everything staged since the last commit as one write; throws if
   // that fails (the caller then rolls back).
   void commit();

@@ -39,6 +39,15 @@ auto BasicMpmcQueue<F>::next(std::string label, StartPosition start_position,
 }
 
 template <typename F>
+auto BasicMpmcQueue<F>::peek(std::string label, StartPosition start_position,
+                             std::size_t max_elements) -> Result<NextResult> {
+  return internal::run<F, MpmcStore>(
+      service(), [label = std::move(label), start_position, max_elements](MpmcStore& s) {
+        return s.peek(label, start_position, max_elements);
+      });
+}
+
+template <typename F>
 auto BasicMpmcQueue<F>::labels() -> Result<std::vector<std::string>> {
   return internal::run<F, MpmcStore>(service(), [](MpmcStore& s) { return s.labels(); });
 }

@@ -264,14 +264,14 @@ void MpmcStore::reclaim_space() {
                       {layout::prefix_lower(kIndexPrefix), index_key(head_seq_)}});
 }
 
-NextResult MpmcStore::next(const std::string& label, StartPosition start_position,
-                           std::size_t max_items) {
+MpmcStore::Read MpmcStore::read(const std::string& label, StartPosition start_position,
+                                std::size_t max_items, const char* operation) {
   expire();
-  NextResult result;
+  Read read;
   const auto found = labels_.find(label);
-  const bool is_new = found == labels_.end();
-  Cursor cursor;
-  if (!is_new) {
+  read.is_new = found == labels_.end();
+  Cursor& cursor = read.cursor;
+  if (!read.is_new) {
     cursor = found->second;
   } else if (start_position == StartPosition::Oldest || head_seq_ == tail_seq_) {
     cursor = Cursor{head_seq_, 0};
@@ -279,35 +279,43 @@ NextResult MpmcStore::next(const std::string& label, StartPosition start_positio
   } else {
     cursor = Cursor{tail_seq_ - 1, last_count_ - 1};
   }
-  const Cursor before = cursor;
+  read.before = cursor;
   if (cursor.seq < head_seq_) {
     // Elements this label had not read were removed: report it once.
-    result.expired = true;
+    read.result.expired = true;
     cursor = Cursor{head_seq_, 0};
   }
-  // Everything that can fail happens before the state changes.
-  while (result.items.size() < max_items && cursor.seq < tail_seq_) {
+  std::vector<std::string>& items = read.result.items;
+  while (items.size() < max_items && cursor.seq < tail_seq_) {
     const SegmentPtr seg = segment(cursor.seq);
     const std::size_t size = seg->items.size();
-    if (cursor.offset >= size) corrupt("next", "the cursor of label '" + label + "' is damaged");
+    if (cursor.offset >= size) corrupt(operation, "the cursor of label '" + label + "' is damaged");
     const std::size_t offset = static_cast<std::size_t>(cursor.offset);
-    const std::size_t take = std::min(max_items - result.items.size(), size - offset);
+    const std::size_t take = std::min(max_items - items.size(), size - offset);
     // Segments are shared by every label: copy, never move.
     const auto first = seg->items.begin() + static_cast<std::ptrdiff_t>(offset);
-    result.items.insert(result.items.end(), first, first + static_cast<std::ptrdiff_t>(take));
+    items.insert(items.end(), first, first + static_cast<std::ptrdiff_t>(take));
     cursor.offset += take;
     if (cursor.offset == size) cursor = Cursor{cursor.seq + 1, 0};
   }
-  if (is_new || !(cursor == before)) {
-    batch_.Put(label_key(label), layout::encode(cursor));
+  return read;
+}
+
+NextResult MpmcStore::next(const std::string& label, StartPosition start_position,
+                           std::size_t max_items) {
+  // Everything that can fail happens before the state changes.
+  Read read = this->read(label, start_position, max_items, "next");
+  if (read.is_new || !(read.cursor == read.before)) {
+    batch_.Put(label_key(label), layout::encode(read.cursor));
     staged_ = true;
-    if (is_new) {
-      labels_.emplace(label, cursor);
-    } else {
-      found->second = cursor;
-    }
+    labels_[label] = read.cursor;
   }
-  return result;
+  return std::move(read.result);
+}
+
+NextResult MpmcStore::peek(const std::string& label, StartPosition start_position,
+                           std::size_t max_items) {
+  return read(label, start_position, max_items, "peek").result;
 }
 
 std::vector<std::string> MpmcStore::labels() const {

@@ -56,6 +56,9 @@ class MpmcStore {
   // Stages the cursor move of a read and returns what was read.
   NextResult next(const std::string& label, StartPosition start_position,
                   std::size_t max_items);
+  // What next() would return, moving no cursor and creating no label.
+  NextResult peek(const std::string& label, StartPosition start_position,
+                  std::size_t max_items);
   std::vector<std::string> labels() const;
   // Stages the removal of label; false if it does not exist.
   bool remove_label(const std::string& label);
@@ -89,6 +92,15 @@ class MpmcStore {
   using IndexEntry = layout::MpmcIndexEntry;
   using SegmentPtr = std::shared_ptr<const Segment>;
 
+  // A read from label's cursor (or where a new label would start).
+  struct Read {
+    NextResult result;
+    Cursor cursor;  // after the read
+    Cursor before;  // before it
+    bool is_new = false;
+  };
+  Read read(const std::string& label, StartPosition start_position, std::size_t max_items,
+            const char* operation);
   void write_staged();
   void reclaim_space();
   std::uint64_t now_ms(bool round_up = false) const;

@@ -35,6 +35,13 @@ auto BasicPersistentQueueWithCapacity<F>::pop(std::size_t max_elements)
 }
 
 template <typename F>
+auto BasicPersistentQueueWithCapacity<F>::peek(std::size_t max_elements)
+    -> Result<std::vector<std::string>> {
+  return internal::run<F, FifoStore>(service(),
+                                     [max_elements](FifoStore& s) { return s.peek(max_elements); });
+}
+
+template <typename F>
 auto BasicPersistentQueueWithCapacity<F>::len() -> Result<std::size_t> {
   return internal::run<F, FifoStore>(service(), [](FifoStore& s) { return s.len(); });
 }

@@ -150,3 +150,28 @@ TEST(FifoGroup, PipelinedGroupAfterBlockingUseAndReopen) {
   EXPECT_EQ(pop1.get(), numbered(1, 2, 5000));
   push.get();
 }
+
+TEST(FifoPeek, ShowsWhatPopWouldReturnAndRemovesNothing) {
+  TempDir dir;
+  fill_and_reopen_later(dir.path());  // head segment partly popped, nothing in memory
+  FifoStore store(dir.path(), kMax, rocksq::Options());
+  store.push({"staged"});
+  EXPECT_EQ(store.peek(2), numbered(1, 3));
+  EXPECT_EQ(store.peek(100), concat(numbered(1, 5), {"staged"}));
+  EXPECT_EQ(store.len(), 5u);
+  EXPECT_EQ(store.pop(100), concat(numbered(1, 5), {"staged"}));
+  EXPECT_TRUE(store.peek(1).empty());
+}
+
+TEST(MpmcPeek, MovesNoCursorAndCreatesNoLabel) {
+  TempDir dir;
+  MpmcStore store(dir.path(), std::chrono::seconds(3600), rocksq::Options());
+  store.add(numbered(0, 3));
+  EXPECT_EQ(store.peek("new", rocksq::StartPosition::Oldest, 2).items, numbered(0, 2));
+  EXPECT_EQ(store.peek("new", rocksq::StartPosition::Newest, 5).items, numbered(2, 3));
+  EXPECT_TRUE(store.labels().empty());
+  EXPECT_EQ(store.next("a", rocksq::StartPosition::Oldest, 1).items, numbered(0, 1));
+  EXPECT_EQ(store.peek("a", rocksq::StartPosition::Oldest, 5).items, numbered(1, 3));
+  EXPECT_EQ(store.next("a", rocksq::StartPosition::Oldest, 5).items, numbered(1, 3));
+  store.commit();
+}

@@ -71,6 +71,9 @@ class BasicMpmcQueue : public QueueControl {
   // starts at start_position (ignored for existing labels).
   Result<NextResult> next(std::string label, StartPosition start_position,
                           std::size_t max_elements = 1);
+  // What next() would return, moving no cursor and creating no label.
+  Result<NextResult> peek(std::string label, StartPosition start_position,
+                          std::size_t max_elements = 1);
   // The labels, sorted.
   Result<std::vector<std::string>> labels();
   // Forgets label and its cursor; false if it did not exist.

@@ -49,6 +49,8 @@ class BasicPersistentQueueWithCapacity : public QueueControl {
   Result<void> push(std::vector<std::string> items);
   // Removes and returns up to max_elements of the oldest items.
   Result<std::vector<std::string>> pop(std::size_t max_elements = 1);
+  // The items pop(max_elements) would return, removing nothing.
+  Result<std::vector<std::string>> peek(std::size_t max_elements = 1);
   // Items held.
   Result<std::size_t> len();
   Result<bool> is_empty();
