@@ -31,7 +31,7 @@ REF_PACKAGES = ["rocksq==0.3.0", "persist-queue", "matplotlib"]
 SCRATCH = os.path.join(ROOT, "build", "bench-tmp")
 RESULTS = os.path.join(BENCH, "results")
 
-# In table order.  Workloads whose names start with "mpmc" need MpmcQueue.
+# In table order.
 WORKLOADS = [
     "fifo_roundtrip",
     "fifo_batch",
@@ -71,11 +71,6 @@ def ensure_ours(build):
     if build or not os.path.exists(OURS_PYTHON):
         log("bench: building rocksq into .venv (tools/setup.sh)")
         subprocess.run(["bash", os.path.join(ROOT, "tools", "setup.sh")], check=True)
-
-
-def has_mpmc(python):
-    probe = "import rocksq.nonblocking as n; raise SystemExit(not hasattr(n, 'MpmcQueue'))"
-    return subprocess.run([python, "-c", probe], cwd=BENCH).returncode == 0
 
 
 def run_workload(python, workload, impl, quick, timeout):
@@ -173,11 +168,6 @@ def main():
     ensure_ours(not args.no_build)
     ensure_reference_venv()
     pythons = {"ours": OURS_PYTHON, "reference": REF_PYTHON, "persist-queue": REF_PYTHON}
-    if not has_mpmc(OURS_PYTHON):
-        skipped = [w for w in workloads if w.startswith("mpmc")]
-        if skipped:
-            log(f"bench: this rocksq has no MpmcQueue yet; skipping {', '.join(skipped)}")
-        workloads = [w for w in workloads if not w.startswith("mpmc")]
 
     began = time.time()
     samples = {}  # (workload, metric) -> impl -> [values]

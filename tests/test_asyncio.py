@@ -14,17 +14,14 @@ import rocksq
 from rocksq import nonblocking
 
 
-def busy_response(q, size=1_000):
-    """A Response that is still pending when returned: the worker is busy
-    with a large push (of at least size items) submitted just before.  Grows
-    the push until that holds."""
-    while True:
-        q.push([b"x" * 16] * size)
-        response = q.len
-        if not response.is_ready:
-            return response
-        size *= 4
-        assert size < 100_000_000, "the worker is always faster than us"
+async def resume_after_suspension(hold, waiter):
+    """Lets waiter (a task awaiting a Response) run up to its suspension,
+    checks it is suspended, ends hold (q._hold(): until then the worker
+    starts nothing) and returns what waiter returns."""
+    await asyncio.sleep(0)
+    assert not waiter.done()
+    hold.__exit__(None, None, None)
+    return await asyncio.wait_for(waiter, timeout=60)
 
 
 def test_await_push_pop_and_properties(qpath):
@@ -68,9 +65,11 @@ def test_await_raises_the_operation_error(qpath):
 def test_await_pending_response_suspends_and_resumes(qpath):
     async def main():
         q = nonblocking.PersistentQueueWithCapacity(qpath)
-        response = busy_response(q)
-        result = await response
-        assert result.len is not None and result.len > 0
+        q.push([b"a"]).get()
+        hold = q._hold().__enter__()
+        response = q.len
+        waiter = asyncio.create_task(_await(response))
+        assert (await resume_after_suspension(hold, waiter)).len == 1
 
     asyncio.run(main())
 
@@ -115,54 +114,37 @@ def test_cancelled_awaiter_does_not_lose_popped_items(qpath):
     """Documented behaviour: the pop happens anyway; its items stay in the
     Response, from which get() (or another await) recovers them."""
 
-    async def attempt(q, n):
-        await q.push([b"a%d" % n, b"b%d" % n, b"c%d" % n])
-        busy_response(q)  # keeps the worker busy so the pop below is pending
-        response = q.pop(2)
-        waiter = asyncio.create_task(_await(response))
-        await asyncio.sleep(0)  # the task starts and suspends on the pending pop
-        suspended = not response.is_ready
-        waiter.cancel()
-        try:
-            await waiter
-            cancelled = False
-        except asyncio.CancelledError:
-            cancelled = True
-        assert (await response).data == [b"a%d" % n, b"b%d" % n]
-        assert response.get().data == [b"a%d" % n, b"b%d" % n]
-        await q.pop(1_000_000_000)  # the busy items and c
-        return suspended and cancelled
-
     async def main():
         q = nonblocking.PersistentQueueWithCapacity(qpath)
-        # The worker may outrun us once; it cannot every time.
-        return any([await attempt(q, n) for n in range(5)])
+        await q.push([b"a", b"b", b"c"])
+        with q._hold():  # the pop stays pending while the awaiter is cancelled
+            response = q.pop(2)
+            waiter = asyncio.create_task(_await(response))
+            await asyncio.sleep(0)  # the task starts and suspends on the pending pop
+            assert not response.is_ready
+            waiter.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiter
+        assert (await response).data == [b"a", b"b"]
+        assert response.get().data == [b"a", b"b"]
+        assert (await q.pop(10)).data == [b"c"]
 
-    assert asyncio.run(main())
+    asyncio.run(main())
 
 
 async def _await(response):
     return await response
 
 
-def timed_out_once(q, timeout):
-    """A Response whose get(timeout) raised TimeoutError (retrying while the
-    worker outruns us), or None."""
-    for attempt in range(8):
-        response = busy_response(q, 1_000 * 4**attempt)
-        try:
-            response.get(timeout=timeout)
-        except TimeoutError:
-            return response
-    return None
-
-
-@pytest.mark.parametrize("timeout", [0, 0.0001, -1.0])  # negative: do not wait
+@pytest.mark.parametrize("timeout", [0, 0.0001, 0.05, -1.0])  # negative: do not wait
 def test_get_timeout_raises_timeout_error_then_completes(qpath, timeout):
     q = nonblocking.PersistentQueueWithCapacity(qpath)
-    response = timed_out_once(q, timeout)
-    assert response is not None, "get(timeout) never raised TimeoutError"
-    assert response.get(timeout=None).len > 0  # the operation went on
+    q.push([b"a"]).get()
+    with q._hold():
+        response = q.len
+        with pytest.raises(TimeoutError):
+            response.get(timeout=timeout)
+    assert response.get(timeout=None).len == 1  # the operation went on
     assert response.get(timeout=0) is response.get()
 
 
@@ -219,22 +201,12 @@ def test_loops_in_two_threads_await_one_queue(qpath):
 
 def test_awaiting_outside_a_running_loop_raises_runtime_error(qpath):
     q = nonblocking.PersistentQueueWithCapacity(qpath)
-    for attempt in range(8):
-        awaiting = busy_response(q, 1_000 * 4**attempt).__await__()
-        try:
+    with q._hold():
+        awaiting = q.len.__await__()
+        with pytest.raises(RuntimeError, match="no running event loop"):
             next(awaiting)
-        except StopIteration:
-            continue  # completed before the await looked: nothing to wait for
-        except RuntimeError as e:
-            assert "no running event loop" in str(e)
-            return
-    pytest.fail("never saw a pending Response")
 
 
-mpmc = pytest.mark.skipif(not hasattr(nonblocking, "MpmcQueue"), reason="MpmcQueue not built")
-
-
-@mpmc
 def test_await_mpmc_operations(qpath):
     async def main():
         with nonblocking.MpmcQueue(qpath, ttl=60) as q:
@@ -249,18 +221,14 @@ def test_await_mpmc_operations(qpath):
     asyncio.run(main())
 
 
-@mpmc
 def test_await_pending_mpmc_response_resumes(qpath):
     async def main():
         q = nonblocking.MpmcQueue(qpath, ttl=60)
-        size = 1_000
-        while True:
-            q.add([b"x" * 16] * size)
-            response = q.next("r", rocksq.StartPosition.Oldest, 1)
-            if not response.is_ready:
-                break
-            size *= 4
-        items, expired = (await response).data
+        hold = q._hold().__enter__()
+        q.add([b"x" * 16])
+        response = q.next("r", rocksq.StartPosition.Oldest, 1)
+        waiter = asyncio.create_task(_await(response))
+        items, expired = (await resume_after_suspension(hold, waiter)).data
         assert items == [b"x" * 16] and expired is False
 
     asyncio.run(main())
@@ -300,16 +268,11 @@ def test_wait_for_and_gather_accept_responses(qpath):
         assert (await asyncio.wait_for(q.pop(2), timeout=30)).data == [b"a", b"b"]
         # A timed-out wait_for cancels only the wait; the pop's items stay in
         # the Response.
-        for attempt in range(8):
-            await q.push([b"c"])
-            busy_response(q, 1_000 * 4**attempt)
+        await q.push([b"c"])
+        with q._hold():
             response = q.pop(1)
-            try:
-                await asyncio.wait_for(response, timeout=0)
-            except asyncio.TimeoutError:
-                assert response.get().data == [b"c"]
-                return
-            await q.pop(1_000_000_000)
-        pytest.fail("wait_for never timed out")
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(response, timeout=0.01)
+        assert response.get().data == [b"c"]
 
     asyncio.run(main())

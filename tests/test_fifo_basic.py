@@ -17,13 +17,34 @@ def test_push_pop_roundtrip_nonblocking(qpath):
     assert q.inflight_ops == 0
 
 
-def test_blocking_mirrors_nonblocking(qpath):
-    q = blocking.PersistentQueueWithCapacity(qpath, max_elements=10)
-    q.push([b"x", b"yy"])
-    assert q.len == 2 and not q.is_empty and q.payload_size == 3
-    assert q.pop(5) == [b"x", b"yy"]
-    assert q.is_empty
-    assert q.disk_size > 0
+def test_blocking_mirrors_nonblocking(tmp_path):
+    """The same calls on both flavours give the same results (the
+    non-blocking ones inside their Response's variant)."""
+    b = blocking.PersistentQueueWithCapacity(str(tmp_path / "b"), max_elements=3)
+    n = nonblocking.PersistentQueueWithCapacity(str(tmp_path / "n"), max_elements=3)
+
+    def both(call, field):
+        try:
+            got_b = ("ok", call(b))
+        except rocksq.RocksqError as e:
+            got_b = ("error", type(e))
+        try:
+            got_n = ("ok", getattr(call(n).get(), field) if field else call(n).get() and None)
+        except rocksq.RocksqError as e:
+            got_n = ("error", type(e))
+        assert got_b == got_n, (got_b, got_n)
+        return got_b
+
+    assert both(lambda q: q.push([b"x", b"yy"]), None) == ("ok", None)
+    assert both(lambda q: q.push([b"1", b"2"]), None) == ("error", rocksq.QueueFullError)
+    assert both(lambda q: q.len, "len") == ("ok", 2)
+    assert both(lambda q: q.payload_size, "size") == ("ok", 3)
+    assert both(lambda q: q.peek(1), "data") == ("ok", [b"x"])
+    assert both(lambda q: q.pop(5), "data") == ("ok", [b"x", b"yy"])
+    assert both(lambda q: q.pop(5), "data") == ("ok", [])
+    assert both(lambda q: q.len, "len") == ("ok", 0)
+    assert b.is_empty
+    assert b.disk_size > 0 and n.disk_size.get().size > 0
 
 
 def test_full_queue_raises_and_keeps_data(qpath):

@@ -1,6 +1,9 @@
 """What only the non-blocking FIFO has: Response objects, inflight_ops,
 back-pressure, and get() waiting without the GIL."""
 
+import contextlib
+import signal
+import sys
 import threading
 
 import pytest
@@ -14,28 +17,52 @@ NQ = nonblocking.PersistentQueueWithCapacity
 MB = b"x" * (1 << 20)
 
 
-class Spinner:
-    """A Python thread that counts its steps while `counting` is set: steps made
-    while another thread is in a call prove that the call released the GIL."""
+@contextlib.contextmanager
+def voluntary_gil_switches_only():
+    """Within the block, Python never takes the GIL from a thread (a switch
+    interval of 1000 s): another thread runs only when this one releases it."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1000)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
 
-    def __init__(self, counting=False):
-        self.counting = counting
-        self.steps = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._spin)
 
-    def _spin(self):
-        while not self._stop:
-            if self.counting:
-                self.steps += 1
+@contextlib.contextmanager
+def watchdog(seconds, what):
+    """Fails the block (raising in the main thread, whose waits run signal
+    handlers) instead of letting a deadlock hang the test run."""
+    def fail(signum, frame):
+        raise AssertionError(what)
 
-    def __enter__(self):
-        self._thread.start()
-        return self
+    previous = signal.signal(signal.SIGALRM, fail)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
-    def __exit__(self, *exc_info):
-        self._stop = True
-        self._thread.join()
+
+def release_from_another_thread(hold, condition):
+    """A thread that ends hold once condition() holds: it can run only while
+    the main thread has released the GIL."""
+    def run():
+        wait_for(condition, what="the main thread to wait")
+        hold.__exit__(None, None, None)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def main_thread_waits_in(name):
+    """True once the main thread is in the call name (its signature wrapper)."""
+    def check():
+        frame = sys._current_frames().get(threading.main_thread().ident)
+        return frame is not None and frame.f_code.co_name == name
+    return check
 
 
 def slow_pop(q, megabytes=48):
@@ -132,48 +159,41 @@ def test_back_pressure_with_one_inflight_op(qpath):
 
 
 def test_back_pressure_blocks_the_submitter_not_the_others(qpath):
-    """With max_inflight_ops=1 a thread submitting behind a slow push waits for
-    room (GIL released); another thread keeps running meanwhile."""
+    """With max_inflight_ops=1 a thread submitting behind a pending operation
+    waits for room with the GIL released: another thread runs meanwhile (it
+    is the one that lets the pending operation complete)."""
     q = NQ(qpath, max_inflight_ops=1)
-    with Spinner(counting=True) as spinner:
-        before = spinner.steps
-        q.push([MB] * 32)
-        q.push([b"after"])  # waits for room while the big push is written
-        responses = [q.len for _ in range(20)]
-        assert [r.get().len for r in responses] == [33] * 20
-        assert spinner.steps > before
+    hold = q._hold().__enter__()
+    first = q.push([b"first"])
+    with voluntary_gil_switches_only(), watchdog(30, "the room wait kept the GIL"):
+        thread = release_from_another_thread(hold, main_thread_waits_in("push"))
+        second = q.push([b"after"])  # waits for room
+    thread.join()
+    first.get()
+    second.get()
+    assert q.pop(5).get().data == [b"first", b"after"]
 
 
-@pytest.mark.parametrize("no_gil", [True, False])
-def test_get_releases_the_gil_while_waiting(qpath, no_gil):
-    """A second Python thread makes progress while get() waits."""
+def test_get_releases_the_gil_while_waiting(qpath):
+    """Another Python thread runs while get() waits: it is the one that lets
+    the operation complete."""
     q = NQ(qpath)
-    with Spinner() as spinner:
-        for _ in range(5):
-            q.push([MB] * 48, no_gil=no_gil)
-            r = q.pop(1, no_gil=no_gil)
-            if r.is_ready:
-                continue  # inconclusive: it did not have to wait
-            spinner.counting = True
-            r.get()
-            spinner.counting = False
-            if spinner.steps > 0:
-                break
-    assert spinner.steps > 0
+    hold = q._hold().__enter__()
+    pushed = q.push([b"a"])
+    with voluntary_gil_switches_only():
+        thread = release_from_another_thread(hold, main_thread_waits_in("get"))
+        assert pushed.get(timeout=30).data is None  # TimeoutError if the GIL was kept
+    thread.join()
 
 
 def test_blocking_calls_release_the_gil(qpath):
     q = blocking.PersistentQueueWithCapacity(qpath)
-    with Spinner() as spinner:
-        big = [MB] * 64
-        for _ in range(5):
-            spinner.counting = True
-            q.push(big)
-            q.pop(64)
-            spinner.counting = False
-            if spinner.steps > 0:
-                break
-    assert spinner.steps > 0
+    q.push([b"a"])
+    hold = q._hold().__enter__()
+    with voluntary_gil_switches_only(), watchdog(30, "the blocking call kept the GIL"):
+        thread = release_from_another_thread(hold, lambda: q.inflight_ops == 1)
+        assert q.pop(5) == [b"a"]
+    thread.join()
 
 
 def test_close_completes_pending_operations(qpath):
