@@ -42,11 +42,14 @@ WORKLOADS = [
     "fifo_depth",
     "fifo_churn",
     "fifo_item_sizes",
+    "fifo_blocking",
+    "call_overhead",
 ]
 PERSISTQUEUE_WORKLOADS = {"fifo_roundtrip"}
 # Latency-bound workloads of about a second: the most sensitive to other load
 # on the machine, so they run three times as often (still alternating).
-SHORT_WORKLOADS = {"fifo_roundtrip", "fifo_threads", "mpmc_roundtrip"}
+SHORT_WORKLOADS = {"fifo_roundtrip", "fifo_threads", "mpmc_roundtrip", "fifo_blocking",
+                   "call_overhead"}
 IMPLS = ("ours", "reference", "persist-queue")
 
 
@@ -107,6 +110,8 @@ def fmt(value, unit):
         return "-"
     if unit == "MiB":
         return f"{value:,.1f} MiB"
+    if unit == "ns":
+        return f"{value:,.0f} ns"
     if value >= 1e6:
         return f"{value / 1e6:,.2f} M/s"
     if value >= 1e3:
@@ -158,6 +163,9 @@ def main():
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per workload run")
     parser.add_argument("--update-readme", action="store_true",
                         help="write the table into README.md's Performance section")
+    parser.add_argument("--against", metavar="PYTHON",
+                        help="compare with the rocksq this interpreter imports (e.g. another "
+                        "build of ours) instead of the reference")
     args = parser.parse_args()
     reps = args.reps or (1 if args.quick else 3)
     workloads = args.only.split(",") if args.only else WORKLOADS
@@ -167,7 +175,8 @@ def main():
 
     ensure_ours(not args.no_build)
     ensure_reference_venv()
-    pythons = {"ours": OURS_PYTHON, "reference": REF_PYTHON, "persist-queue": REF_PYTHON}
+    pythons = {"ours": OURS_PYTHON, "reference": args.against or REF_PYTHON,
+               "persist-queue": REF_PYTHON}
 
     began = time.time()
     samples = {}  # (workload, metric) -> impl -> [values]
@@ -179,7 +188,7 @@ def main():
                 continue
             total = 3 * reps if workload in SHORT_WORKLOADS else reps
             order = ["ours", "reference"] if rep % 2 == 0 else ["reference", "ours"]
-            if workload in PERSISTQUEUE_WORKLOADS and rep < reps:  # context only
+            if workload in PERSISTQUEUE_WORKLOADS and rep < reps and not args.against:
                 order.append("persist-queue")
             for impl in order:
                 t0 = time.time()
@@ -227,9 +236,11 @@ def main():
                f"{' (quick sizes)' if args.quick else ''}, medians; "
                f"128-byte items unless stated; ratio > 1: ours is better (faster or "
                f"smaller); the run took {elapsed / 60:.1f} min.")
+    if args.against:
+        summary += f" The reference column is {args.against}."
     print(f"rocksq benchmarks, {summary}\n")
     print(table(rows))
-    if args.update_readme:
+    if args.update_readme and not args.against:
         update_readme(summary + "\n\n" + table(rows))
 
     chart = args.chart or os.path.join(

@@ -99,6 +99,74 @@ def fifo_roundtrip(path, scale):
     return {"round trips": rate(n, elapsed, "round trips/s")}
 
 
+def fifo_blocking(path, scale):
+    """The blocking flavour: a push and a pop per round trip, and 4 threads
+    each pushing and popping one item per call."""
+    from rocksq.blocking import PersistentQueueWithCapacity
+
+    n = 20_000 if scale == "full" else 4_000
+    q = PersistentQueueWithCapacity(path)
+    for _ in range(200):  # warm up
+        q.push([ITEM])
+        q.pop()
+    start = time.perf_counter()
+    for _ in range(n):
+        q.push([ITEM])
+        assert len(q.pop()) == 1
+    roundtrips = time.perf_counter() - start
+
+    per_thread = n // 4
+
+    def worker():
+        for _ in range(per_thread):
+            q.push([ITEM])
+            q.pop()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    threaded = time.perf_counter() - start
+    assert q.len == 0
+    close(q)
+    return {"blocking round trips": rate(n, roundtrips, "round trips/s"),
+            "blocking 4 threads": rate(per_thread * 4, threaded, "round trips/s")}
+
+
+def call_overhead(path, scale):
+    """What rocksq._signatures' Python signatures cost a call: try_get() of a
+    completed Response (it returns the cached result) through the public
+    method and through the compiled one it wraps.  Ours only (the reference
+    has no such layer, and its try_get works once)."""
+    import rocksq.nonblocking
+
+    native = getattr(rocksq.nonblocking.Response.try_get, "__native__", None)
+    if native is None:
+        return {}
+    n = 1_000_000 if scale == "full" else 200_000
+    q = fifo(path)
+    response = q.len
+    response.get()
+    timings = {}
+    for name, call in (("wrapped", response.try_get), ("native", lambda: native(response))):
+        start = time.perf_counter()
+        for _ in range(n):
+            call()
+        timings[name] = (time.perf_counter() - start) / n
+    close(q)
+    # The lambda adds a Python call to the native figure, as the wrapper does:
+    # subtracting the bare loop of a lambda leaves the wrapper's own cost.
+    noop = lambda: None  # noqa: E731
+    start = time.perf_counter()
+    for _ in range(n):
+        noop()
+    loop = (time.perf_counter() - start) / n
+    return {"signature layer per call": {"value": (timings["wrapped"] - (timings["native"] - loop)) * 1e9,
+                                         "unit": "ns", "better": "lower"}}
+
+
 def persistqueue_roundtrip(path, scale):
     import persistqueue
 
@@ -309,6 +377,8 @@ WORKLOADS = {
     "fifo_depth": fifo_depth,
     "fifo_churn": fifo_churn,
     "fifo_item_sizes": fifo_item_sizes,
+    "fifo_blocking": fifo_blocking,
+    "call_overhead": call_overhead,
 }
 PERSISTQUEUE_WORKLOADS = {"fifo_roundtrip": persistqueue_roundtrip}
 

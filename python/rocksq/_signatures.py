@@ -104,6 +104,7 @@ def _wrap(native: Any, qualname: str, is_method: bool) -> Callable[..., Any]:
     function.__qualname__ = qualname
     function.__module__ = getattr(native, "__module__", None)
     function.__doc__ = doc or None
+    function.__native__ = native  # type: ignore[attr-defined]  # for benchmarks/workloads.py
     return function
 
 
