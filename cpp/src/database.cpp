@@ -219,7 +219,7 @@ Database::~Database() {
     db_->Close().PermitUncheckedError();
     db_.reset();
   }
-  unregister_open(registered_path_);
+  if (!registered_path_.empty()) unregister_open(registered_path_);
 }
 
 void Database::write(rocksdb::WriteBatch* batch, const char* operation) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
@@ -25,10 +26,23 @@ class Database {
   // Opens (creating if missing) the database of a queue of the given kind.
   // Throws AlreadyOpenError, CorruptionError or Error.
   Database(const std::string& path, QueueKind kind, const Options& options);
+  // A read-only view of the database at path, for inspection: a RocksDB
+  // secondary instance (it takes no lock and writes nothing there, so the
+  // queue may be open elsewhere), keeping its own files in scratch_dir.
+  // Throws CorruptionError or Error (status names the cause).
+  static Database secondary(const std::string& path, const std::string& scratch_dir);
   ~Database();
 
+  Database(Database&& other) noexcept
+      : path_(std::move(other.path_)),
+        registered_path_(std::exchange(other.registered_path_, std::string())),
+        db_(std::move(other.db_)),
+        write_options_(other.write_options_) {}
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
+
+  // True for a secondary: write() must not be called.
+  bool read_only() const { return registered_path_.empty(); }
 
   rocksdb::DB* db() const { return db_.get(); }
   const std::string& path() const { return path_; }
@@ -43,6 +57,8 @@ class Database {
   std::uint64_t disk_size() const;
 
  private:
+  Database() = default;
+
   std::string path_;
   std::string registered_path_;
   std::unique_ptr<rocksdb::DB> db_;

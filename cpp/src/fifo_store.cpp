@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 #include <rocksdb/iterator.h>
 
@@ -28,7 +29,10 @@ std::size_t cache_cost(const Segment& segment) {
 }  // namespace
 
 FifoStore::FifoStore(const std::string& path, std::size_t max_elements, const Options& options)
-    : db_(path, QueueKind::kFifo, options),
+    : FifoStore(Database(path, QueueKind::kFifo, options), max_elements, options) {}
+
+FifoStore::FifoStore(Database db, std::size_t max_elements, const Options& options)
+    : db_(std::move(db)),
       max_elements_(max_elements),
       cache_budget_(options.memory_cache_bytes) {
   load_meta();

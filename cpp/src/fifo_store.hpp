@@ -33,6 +33,8 @@ namespace internal {
 class FifoStore {
  public:
   FifoStore(const std::string& path, std::size_t max_elements, const Options& options);
+  // The store of an open database (e.g. Database::secondary, for reading).
+  FifoStore(Database db, std::size_t max_elements, const Options& options);
 
   FifoStore(const FifoStore&) = delete;
   FifoStore& operator=(const FifoStore&) = delete;

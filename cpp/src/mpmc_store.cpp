@@ -59,7 +59,10 @@ std::chrono::seconds checked_ttl(std::chrono::seconds ttl) {
 }
 
 MpmcStore::MpmcStore(const std::string& path, std::chrono::seconds ttl, const Options& options)
-    : db_(path, QueueKind::kMpmc, options),
+    : MpmcStore(Database(path, QueueKind::kMpmc, options), ttl, options) {}
+
+MpmcStore::MpmcStore(Database db, std::chrono::seconds ttl, const Options& options)
+    : db_(std::move(db)),
       ttl_(checked_ttl(ttl)),
       ttl_ms_(static_cast<std::uint64_t>(ttl.count()) * 1000),
       cache_budget_(options.memory_cache_bytes),
@@ -67,7 +70,7 @@ MpmcStore::MpmcStore(const std::string& path, std::chrono::seconds ttl, const Op
       reclaimer_(db_.db()) {
   load_meta();
   load_labels();
-  record_ttl();
+  if (!db_.read_only()) record_ttl();
 }
 
 void MpmcStore::record_ttl() {
@@ -264,11 +267,11 @@ void MpmcStore::reclaim_space() {
                       {layout::prefix_lower(kIndexPrefix), index_key(head_seq_)}});
 }
 
-MpmcStore::Read MpmcStore::read(const std::string& label, StartPosition start_position,
+MpmcStore::Read MpmcStore::read(const std::string* label, StartPosition start_position,
                                 std::size_t max_items, const char* operation) {
   expire();
   Read read;
-  const auto found = labels_.find(label);
+  const auto found = label ? labels_.find(*label) : labels_.end();
   read.is_new = found == labels_.end();
   Cursor& cursor = read.cursor;
   if (!read.is_new) {
@@ -289,7 +292,9 @@ MpmcStore::Read MpmcStore::read(const std::string& label, StartPosition start_po
   while (items.size() < max_items && cursor.seq < tail_seq_) {
     const SegmentPtr seg = segment(cursor.seq);
     const std::size_t size = seg->items.size();
-    if (cursor.offset >= size) corrupt(operation, "the cursor of label '" + label + "' is damaged");
+    if (cursor.offset >= size) {
+      corrupt(operation, "the cursor of label '" + (label ? *label : "") + "' is damaged");
+    }
     const std::size_t offset = static_cast<std::size_t>(cursor.offset);
     const std::size_t take = std::min(max_items - items.size(), size - offset);
     // Segments are shared by every label: copy, never move.
@@ -304,7 +309,7 @@ MpmcStore::Read MpmcStore::read(const std::string& label, StartPosition start_po
 NextResult MpmcStore::next(const std::string& label, StartPosition start_position,
                            std::size_t max_items) {
   // Everything that can fail happens before the state changes.
-  Read read = this->read(label, start_position, max_items, "next");
+  Read read = this->read(&label, start_position, max_items, "next");
   if (read.is_new || !(read.cursor == read.before)) {
     batch_.Put(label_key(label), layout::encode(read.cursor));
     staged_ = true;
@@ -315,7 +320,11 @@ NextResult MpmcStore::next(const std::string& label, StartPosition start_positio
 
 NextResult MpmcStore::peek(const std::string& label, StartPosition start_position,
                            std::size_t max_items) {
-  return read(label, start_position, max_items, "peek").result;
+  return read(&label, start_position, max_items, "peek").result;
+}
+
+std::vector<std::string> MpmcStore::peek_oldest(std::size_t max_items) {
+  return read(nullptr, StartPosition::Oldest, max_items, "peek").result.items;
 }
 
 std::vector<std::string> MpmcStore::labels() const {
@@ -332,6 +341,26 @@ bool MpmcStore::remove_label(const std::string& label) {
   staged_ = true;
   labels_.erase(found);
   return true;
+}
+
+std::uint64_t MpmcStore::unread(const std::string& label) {
+  expire();
+  const auto found = labels_.find(label);
+  if (found == labels_.end()) return 0;
+  const Cursor& c = found->second;
+  std::uint64_t index = head_index_;  // a cursor behind the head reads from it
+  if (c.seq >= tail_seq_) {
+    index = next_index_;
+  } else if (c.seq >= head_seq_) {
+    index = std::min(read_index(c.seq).first_index + c.offset, next_index_);
+  }
+  return next_index_ - index;
+}
+
+std::optional<std::uint64_t> MpmcStore::oldest_time_ms() {
+  expire();
+  if (head_seq_ == tail_seq_) return std::nullopt;
+  return head_time_ms_;
 }
 
 std::size_t MpmcStore::len() {

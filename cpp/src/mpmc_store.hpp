@@ -21,6 +21,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -47,6 +48,9 @@ class MpmcStore {
   using SteadyClock = std::chrono::steady_clock;
 
   MpmcStore(const std::string& path, std::chrono::seconds ttl, const Options& options);
+  // The store of an open database (e.g. Database::secondary, for reading:
+  // then the TTL is not recorded).
+  MpmcStore(Database db, std::chrono::seconds ttl, const Options& options);
 
   MpmcStore(const MpmcStore&) = delete;
   MpmcStore& operator=(const MpmcStore&) = delete;
@@ -59,7 +63,14 @@ class MpmcStore {
   // What next() would return, moving no cursor and creating no label.
   NextResult peek(const std::string& label, StartPosition start_position,
                   std::size_t max_items);
+  // Up to max_items of the oldest elements held.
+  std::vector<std::string> peek_oldest(std::size_t max_items);
   std::vector<std::string> labels() const;
+  // Elements label has not read yet (0 for no label).
+  std::uint64_t unread(const std::string& label);
+  // The insertion time of the oldest element held, in ms since the epoch
+  // (expired ones removed first); nothing if the log is empty.
+  std::optional<std::uint64_t> oldest_time_ms();
   // Stages the removal of label; false if it does not exist.
   bool remove_label(const std::string& label);
 
@@ -99,7 +110,8 @@ class MpmcStore {
     Cursor before;  // before it
     bool is_new = false;
   };
-  Read read(const std::string& label, StartPosition start_position, std::size_t max_items,
+  // label null: as a new label would.
+  Read read(const std::string* label, StartPosition start_position, std::size_t max_items,
             const char* operation);
   void write_staged();
   void reclaim_space();
