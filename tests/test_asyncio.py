@@ -4,6 +4,7 @@ pytest runs without plugins: each test drives its own loop with asyncio.run.
 """
 
 import asyncio
+import gc
 import os
 import threading
 import time
@@ -169,6 +170,26 @@ def test_each_loop_run_works_and_releases_its_eventfd(qpath):
     for i in range(1, 20):
         assert asyncio.run(roundtrip(i)) == [b"%d" % i]
     assert open_fds() <= before + 1
+
+
+def test_a_loop_closed_with_an_await_pending_releases_its_eventfd(qpath):
+    q = nonblocking.PersistentQueueWithCapacity(qpath)
+
+    async def leave_one_waiting():
+        asyncio.ensure_future(_await(q.len))  # asyncio.run cancels it at the end
+        await asyncio.sleep(0)
+
+    def open_fds():
+        return len(os.listdir("/proc/self/fd"))
+
+    with q._hold():
+        asyncio.run(leave_one_waiting())
+        gc.collect()
+        before = open_fds()
+        for _ in range(20):
+            asyncio.run(leave_one_waiting())
+        gc.collect()
+        assert open_fds() <= before + 1
 
 
 def test_loops_in_two_threads_await_one_queue(qpath):

@@ -41,6 +41,7 @@ class _LoopWaiters:
     def wait(self, loop: asyncio.AbstractEventLoop, response: Any) -> "asyncio.Future[None]":
         """A future resolved (with None) once response is ready."""
         future: asyncio.Future[None] = loop.create_future()
+        future.add_done_callback(self._on_done)
         self._pending.append((response, future))
         self._signal.arm()
         # A group completed before arm() wrote nothing: look once more.
@@ -70,6 +71,14 @@ class _LoopWaiters:
             else:
                 still_pending.append((response, future))
         self._pending = still_pending
+
+    def _on_done(self, future: "asyncio.Future[None]") -> None:
+        # A cancelled await must not stay pending: its future holds the loop,
+        # which would then never be collected (nor its eventfd closed).
+        if future.cancelled():
+            self._pending = [(r, f) for r, f in self._pending if not f.done()]
+            if not self._pending:
+                self._signal.disarm()
 
     def close(self) -> None:
         self._signal.close()
