@@ -133,10 +133,12 @@ class QueueBinder {
         cls_, name,
         [method](Self& self, PyArg<Params>... args, bool no_gil) {
           std::tuple<Params...> values{args.value()...};  // in order, before submitting
-          auto future = std::apply(
-              [&](auto&&... v) { return ((*self.queue).*method)(std::move(v)...); },
-              std::move(values));
-          return deliver<Field, Convert>(std::move(future), no_gil);
+          auto call = [&] {
+            return std::apply(
+                [&](auto&&... v) { return ((*self.queue).*method)(std::move(v)...); },
+                std::move(values));
+          };
+          return deliver<Field, Convert>(submit(call, no_gil), no_gil);
         },
         {nb::detail::make_caster<PyArg<Params>>::Name.text..., "bool"},
         kBlocking ? kReturns<Convert> : kResponse, keep(with_returns(doc)), extra...);
@@ -147,7 +149,11 @@ class QueueBinder {
   template <auto Field, auto Convert, typename R>
   QueueBinder& prop(const char* name, rocksq::Future<R> (Queue::*method)(), const char* doc) {
     cls_.def_prop_ro(
-        name, [method](Self& self) { return deliver<Field, Convert>(((*self.queue).*method)(), true); },
+        name,
+        [method](Self& self) {
+          return deliver<Field, Convert>(submit([&] { return ((*self.queue).*method)(); }, true),
+                                         true);
+        },
         keep(with_returns(doc)));
     return *this;
   }
@@ -190,11 +196,28 @@ class QueueBinder {
       queue = std::make_unique<Queue>(std::forward<Args>(args)...);
     }
     queue->set_room_wait(interruptible_room_wait);
-    if constexpr (!kBlocking) queue->set_completion_callback(notify_async_signals);  // await
+    if constexpr (kBlocking) {
+      queue->set_caller_runs(true);  // see submit()
+    } else {
+      queue->set_completion_callback(notify_async_signals);  // await
+    }
     new (self) Self{std::move(queue)};
   }
 
  private:
+  // Submits with call().  A blocking call may run its operation right here
+  // (caller_runs): then without the GIL, unless told to keep it.
+  template <typename Call>
+  static auto submit(Call&& call, bool release_gil) {
+    if constexpr (kBlocking) {
+      if (release_gil) {
+        GilRelease release;
+        return call();
+      }
+    }
+    return call();
+  }
+
   template <auto Field, auto Convert, typename R>
   static auto deliver(rocksq::Future<R> future, bool release_gil) {
     if constexpr (kBlocking) {

@@ -50,11 +50,20 @@ bool wait_interruptibly(WaitFor&& ready, std::optional<double> timeout, bool rel
 }
 
 // The room wait of every queue opened from Python (see rocksq::RoomWait):
-// waits with the GIL released, interruptibly; an exception from a signal
-// handler abandons the call, which then submits nothing.
+// waits with the GIL released (whether or not the caller holds it),
+// interruptibly; an exception from a signal handler abandons the call,
+// which then submits nothing.
 inline void interruptible_room_wait(
     const std::function<bool(std::chrono::nanoseconds)>& wait_for_room) {
-  wait_interruptibly(wait_for_room, std::nullopt, true);
+  if (PyGILState_Check()) {
+    wait_interruptibly(wait_for_room, std::nullopt, true);
+    return;
+  }
+  // A blocking call submitting without the GIL (see QueueBinder::submit).
+  while (!wait_for_room(kSignalCheck)) {
+    nb::gil_scoped_acquire acquire;
+    if (PyErr_CheckSignals() != 0) throw nb::python_error();
+  }
 }
 
 }  // namespace rocksq_py

@@ -17,10 +17,10 @@
 #include <thread>
 #include <utility>
 
-#include "database.hpp"
-#include "fifo_store.hpp"
-#include "layout.hpp"
-#include "mpmc_store.hpp"
+#include "storage/database.hpp"
+#include "storage/fifo_store.hpp"
+#include "storage/layout.hpp"
+#include "storage/mpmc_store.hpp"
 #include "rocksq/error.hpp"
 #include "rocksq/mpmc_queue.hpp"
 #include "rocksq/persistent_queue.hpp"

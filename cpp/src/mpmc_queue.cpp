@@ -3,9 +3,10 @@
 #include "rocksq/mpmc_queue.hpp"
 
 #include <memory>
+#include <type_traits>
 #include <utility>
 
-#include "mpmc_store.hpp"
+#include "storage/mpmc_store.hpp"
 #include "runtime/flavour.hpp"
 
 namespace rocksq {
@@ -21,7 +22,10 @@ BasicMpmcQueue<F>::BasicMpmcQueue(const std::string& path, std::chrono::seconds 
             internal::checked_ttl(ttl);  // before the database is opened
             return std::make_unique<MpmcStore>(path, ttl, options);
           })),
-      ttl_(ttl) {}
+      ttl_(ttl) {
+  // A blocking call waits for its result: it may as well run the operation.
+  if constexpr (std::is_same_v<F, Blocking>) set_caller_runs(true);
+}
 
 template <typename F>
 auto BasicMpmcQueue<F>::add(std::vector<std::string> items) -> Result<void> {

@@ -3,9 +3,10 @@
 #include "rocksq/persistent_queue.hpp"
 
 #include <memory>
+#include <type_traits>
 #include <utility>
 
-#include "fifo_store.hpp"
+#include "storage/fifo_store.hpp"
 #include "runtime/flavour.hpp"
 
 namespace rocksq {
@@ -19,7 +20,10 @@ BasicPersistentQueueWithCapacity<F>::BasicPersistentQueueWithCapacity(
     : QueueControl(std::make_unique<internal::Service<FifoStore>>(
           path, max_inflight_ops,
           [&] { return std::make_unique<FifoStore>(path, max_elements, options); })),
-      max_elements_(max_elements) {}
+      max_elements_(max_elements) {
+  // A blocking call waits for its result: it may as well run the operation.
+  if constexpr (std::is_same_v<F, Blocking>) set_caller_runs(true);
+}
 
 template <typename F>
 auto BasicPersistentQueueWithCapacity<F>::push(std::vector<std::string> items) -> Result<void> {

@@ -1,6 +1,6 @@
 #include "rocksq/remove.hpp"
 
-#include "database.hpp"
+#include "storage/database.hpp"
 
 namespace rocksq {
 

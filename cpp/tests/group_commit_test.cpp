@@ -11,8 +11,8 @@
 
 #include <gtest/gtest.h>
 
-#include "fifo_store.hpp"
-#include "mpmc_store.hpp"
+#include "storage/fifo_store.hpp"
+#include "storage/mpmc_store.hpp"
 #include "rocksq/nonblocking/mpmc_queue.hpp"
 #include "rocksq/nonblocking/persistent_queue.hpp"
 #include "rocksq/persistent_queue.hpp"

@@ -1,6 +1,6 @@
 // The on-disk layout is frozen: existing databases must keep opening.  Each
 // value is checked byte for byte against a known example.
-#include "layout.hpp"
+#include "storage/layout.hpp"
 
 #include <gtest/gtest.h>
 

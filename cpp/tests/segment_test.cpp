@@ -1,4 +1,4 @@
-#include "segment.hpp"
+#include "storage/segment.hpp"
 
 #include <gtest/gtest.h>
 

@@ -188,3 +188,50 @@ TEST(Worker, TimedWorkRunsWhenDueWithoutOperations) {
 TEST(Worker, ZeroInflightIsRejected) {
   EXPECT_THROW(Worker("queue test", 0, [](Worker::Group&) {}), std::invalid_argument);
 }
+
+TEST(Worker, CallerRunsWhenIdleAndQueuesOtherwiseOneThreadAtATime) {
+  Fixture f;
+  f.worker->set_caller_runs(true);
+  // Idle: the submitter runs the task, which is done when submit returns.
+  auto on_caller = f.submit([](FakeStore&) { return std::this_thread::get_id(); });
+  EXPECT_TRUE(on_caller.is_ready());
+  EXPECT_EQ(on_caller.get(), std::this_thread::get_id());
+  // Held: the task waits for the worker.
+  f.worker->hold();
+  auto queued = f.submit([](FakeStore&) { return std::this_thread::get_id(); });
+  EXPECT_FALSE(queued.is_ready());
+  f.worker->release();
+  EXPECT_NE(queued.get(), std::this_thread::get_id());
+
+  // Many submitters, each its own order: never two tasks at once, and each
+  // thread's tasks in its order.
+  std::atomic<int> running{0};
+  std::atomic<bool> overlapped{false};
+  std::vector<std::thread> threads;
+  std::vector<std::vector<rocksq::Future<std::string>>> results(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        results[t].push_back(f.submit([&, t, i](FakeStore& s) {
+          if (running.fetch_add(1) != 0) overlapped = true;
+          s.staged.push_back(std::to_string(t) + ":" + std::to_string(i));
+          running.fetch_sub(1);
+          return std::to_string(t) + ":" + std::to_string(i);
+        }));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (auto& per_thread : results) {
+    for (auto& r : per_thread) r.get();
+  }
+  f.worker->stop();
+  EXPECT_FALSE(overlapped.load());
+  std::vector<int> next(4, 0);
+  for (const auto& item : f.store.committed) {
+    const int t = item[0] - '0';
+    EXPECT_EQ(item, std::to_string(t) + ":" + std::to_string(next[t])) << "out of order";
+    ++next[t];
+  }
+  EXPECT_EQ(next, std::vector<int>(4, 500));
+}

@@ -50,6 +50,12 @@ class QueueControl {
   // Replaces how calls wait for room (see RoomWait); empty: plain waiting.
   void set_room_wait(RoomWait room_wait);
 
+  // When nothing is pending nor running, a call runs its operation on the
+  // calling thread instead of handing it to the worker: a caller that waits
+  // for the result anyway saves two thread hand-offs.  On for the blocking
+  // flavour; operations still run one group at a time, in submission order.
+  void set_caller_runs(bool caller_runs);
+
   // Completes pending operations, joins the worker and releases the
   // database.  Later calls throw ClosedError.  Idempotent.
   void close();

@@ -23,6 +23,10 @@ void QueueControl::set_room_wait(RoomWait room_wait) {
   service_->worker().set_room_wait(std::move(room_wait));
 }
 
+void QueueControl::set_caller_runs(bool caller_runs) {
+  service_->worker().set_caller_runs(caller_runs);
+}
+
 void QueueControl::close() { service_->close(); }
 
 const std::string& QueueControl::path() const { return service_->path(); }

@@ -48,6 +48,34 @@ void Worker::submit(std::shared_ptr<Task> task) {
   if (stopping_) throw ClosedError("rocksq: " + name_ + " is closed");
   ++inflight_;
   inflight_relaxed_.store(inflight_, std::memory_order_relaxed);
+  if (caller_runs_ && pending_.empty() && !executing_ && held_ == 0) {
+    executing_ = true;
+    const std::function<void()> on_completion = completion_callback_;
+    lock.unlock();
+    Group group{std::move(task)};
+    execute_and_publish(group);
+    notify(on_completion);
+    lock.lock();
+    // What was submitted meanwhile waited for this task: run it too, as one
+    // group (once, so that this caller returns soon), rather than wake the
+    // thread for it.
+    if (runnable_ignoring_executor()) {
+      group.swap(pending_);
+      has_pending_.store(false, std::memory_order_relaxed);
+      lock.unlock();
+      execute_and_publish(group);
+      notify(on_completion);
+      lock.lock();
+    }
+    executing_ = false;
+    // Wake the thread only if it has work: tasks submitted meanwhile, or
+    // the tick or stop() waiting for this task to end.
+    if (sleeping_ && (!pending_.empty() || waits_for_executor_)) {
+      lock.unlock();
+      work_.notify_one();
+    }
+    return;
+  }
   pending_.push_back(std::move(task));
   has_pending_.store(true, std::memory_order_release);
   if (sleeping_) {
@@ -73,6 +101,11 @@ void Worker::set_completion_callback(std::function<void()> callback) {
 void Worker::set_room_wait(RoomWait room_wait) {
   std::lock_guard<std::mutex> lock(mutex_);
   room_wait_ = std::move(room_wait);
+}
+
+void Worker::set_caller_runs(bool caller_runs) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  caller_runs_ = caller_runs;
 }
 
 void Worker::hold() {
@@ -123,11 +156,19 @@ void Worker::run() noexcept {
       }
       sleeping_ = false;
     }
-    if (pending_.empty() && stopping_) break;
+    if (pending_.empty() && stopping_ && !executing_) break;
+    if (executing_) {
+      // A submitter runs a task itself (caller_runs): wait for it.
+      sleeping_ = waits_for_executor_ = true;
+      work_.wait(lock);
+      sleeping_ = waits_for_executor_ = false;
+      continue;
+    }
     if (runnable() || stopping_) {
       group.swap(pending_);
       has_pending_.store(false, std::memory_order_relaxed);
     }
+    executing_ = true;
     if (on_completion_version != completion_callback_version_) {
       on_completion = completion_callback_;
       on_completion_version = completion_callback_version_;
@@ -135,16 +176,20 @@ void Worker::run() noexcept {
     lock.unlock();
     if (!group.empty()) {
       execute_and_publish(group);
-      if (on_completion) {
-        try {
-          on_completion();
-        } catch (...) {
-          // A notification is best effort: the results are published anyway.
-        }
-      }
+      notify(on_completion);
     }
     if (tick_ && due <= Clock::now()) due = safe_tick();
     lock.lock();
+    executing_ = false;
+  }
+}
+
+void Worker::notify(const std::function<void()>& callback) noexcept {
+  if (!callback) return;
+  try {
+    callback();
+  } catch (...) {
+    // A notification is best effort: the results are published anyway.
   }
 }
 

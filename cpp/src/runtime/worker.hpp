@@ -11,6 +11,12 @@
 // thread costs tens of microseconds on a virtual machine, more than a small
 // operation takes.  Between groups it runs `tick`, timed housekeeping, when
 // that is due.
+//
+// With caller_runs set, a submitter that finds nothing pending and nothing
+// running runs its task itself, as a group of one, instead of handing it
+// over (a blocking call then saves two thread hand-offs); whoever executes,
+// only one thread uses the store at a time and tasks run in submission
+// order.
 #ifndef ROCKSQ_SRC_RUNTIME_WORKER_HPP_
 #define ROCKSQ_SRC_RUNTIME_WORKER_HPP_
 
@@ -60,6 +66,7 @@ class Worker {
 
   void set_completion_callback(std::function<void()> callback);
   void set_room_wait(RoomWait room_wait);
+  void set_caller_runs(bool caller_runs);
   // While held, the thread starts no new group (one running finishes).
   void hold();
   void release();
@@ -70,10 +77,12 @@ class Worker {
  private:
   void run() noexcept;
   void execute_and_publish(Group& group) noexcept;
+  static void notify(const std::function<void()>& callback) noexcept;
   Clock::time_point safe_tick() noexcept;
   bool has_room() const { return inflight_ < max_inflight_ || stopping_; }
   bool wait_for_room(std::chrono::nanoseconds timeout);
-  bool runnable() const { return !pending_.empty() && held_ == 0; }
+  bool runnable() const { return runnable_ignoring_executor() && !executing_; }
+  bool runnable_ignoring_executor() const { return !pending_.empty() && held_ == 0; }
 
   const std::string name_;
   const std::size_t max_inflight_;
@@ -91,6 +100,9 @@ class Worker {
   int held_ = 0;
   bool sleeping_ = false;
   bool stopping_ = false;
+  bool caller_runs_ = false;
+  bool executing_ = false;  // a group (or the tick) is running, on any thread
+  bool waits_for_executor_ = false;  // the thread waits for a caller's group to end
   RoomWait room_wait_;
   std::function<void()> completion_callback_;
   std::uint64_t completion_callback_version_ = 0;

@@ -1,6 +1,6 @@
 // Fixed-width big-endian integers (keys sort numerically) and varints.
-#ifndef ROCKSQ_SRC_CODING_HPP_
-#define ROCKSQ_SRC_CODING_HPP_
+#ifndef ROCKSQ_SRC_STORAGE_CODING_HPP_
+#define ROCKSQ_SRC_STORAGE_CODING_HPP_
 
 #include <cstddef>
 #include <cstdint>
@@ -76,4 +76,4 @@ inline std::string numbered_key(char prefix, std::uint64_t n) {
 }  // namespace internal
 }  // namespace rocksq
 
-#endif  // ROCKSQ_SRC_CODING_HPP_
+#endif  // ROCKSQ_SRC_STORAGE_CODING_HPP_

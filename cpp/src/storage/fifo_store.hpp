@@ -11,8 +11,8 @@
 // visible.  Staged
 // segments are not in the database until then: those the memory cache has
 // no room for are held in staged_ so that a pop in the same group finds them.
-#ifndef ROCKSQ_SRC_FIFO_STORE_HPP_
-#define ROCKSQ_SRC_FIFO_STORE_HPP_
+#ifndef ROCKSQ_SRC_STORAGE_FIFO_STORE_HPP_
+#define ROCKSQ_SRC_STORAGE_FIFO_STORE_HPP_
 
 #include <chrono>
 #include <cstddef>
@@ -98,4 +98,4 @@ class FifoStore {
 }  // namespace internal
 }  // namespace rocksq
 
-#endif  // ROCKSQ_SRC_FIFO_STORE_HPP_
+#endif  // ROCKSQ_SRC_STORAGE_FIFO_STORE_HPP_

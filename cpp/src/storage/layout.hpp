@@ -11,8 +11,8 @@
 // Values are varints.  Decoders check the encoding only (false, leaving the
 // output untouched, on a short, overlong or unknown-format value); the
 // invariants between fields are checked by the callers.
-#ifndef ROCKSQ_SRC_LAYOUT_HPP_
-#define ROCKSQ_SRC_LAYOUT_HPP_
+#ifndef ROCKSQ_SRC_STORAGE_LAYOUT_HPP_
+#define ROCKSQ_SRC_STORAGE_LAYOUT_HPP_
 
 #include <cstdint>
 #include <string>
@@ -174,4 +174,4 @@ inline bool decode_ttl(std::string_view in, std::uint64_t* seconds) {
 }  // namespace internal
 }  // namespace rocksq
 
-#endif  // ROCKSQ_SRC_LAYOUT_HPP_
+#endif  // ROCKSQ_SRC_STORAGE_LAYOUT_HPP_

@@ -12,8 +12,8 @@
 // Operations are staged like FifoStore's: they change the in-memory state
 // and add to a pending WriteBatch; commit() writes them as one RocksDB write
 // and rollback() reloads the state from the database.
-#ifndef ROCKSQ_SRC_MPMC_STORE_HPP_
-#define ROCKSQ_SRC_MPMC_STORE_HPP_
+#ifndef ROCKSQ_SRC_STORAGE_MPMC_STORE_HPP_
+#define ROCKSQ_SRC_STORAGE_MPMC_STORE_HPP_
 
 #include <chrono>
 #include <cstddef>
@@ -172,4 +172,4 @@ class MpmcStore {
 }  // namespace internal
 }  // namespace rocksq
 
-#endif  // ROCKSQ_SRC_MPMC_STORE_HPP_
+#endif  // ROCKSQ_SRC_STORAGE_MPMC_STORE_HPP_

@@ -1,6 +1,6 @@
 // Opening, inspecting and removing the RocksDB database behind a queue.
-#ifndef ROCKSQ_SRC_DATABASE_HPP_
-#define ROCKSQ_SRC_DATABASE_HPP_
+#ifndef ROCKSQ_SRC_STORAGE_DATABASE_HPP_
+#define ROCKSQ_SRC_STORAGE_DATABASE_HPP_
 
 #include <cstdint>
 #include <memory>
@@ -81,4 +81,4 @@ void remove_database(const std::string& path, QueueKind kind);
 }  // namespace internal
 }  // namespace rocksq
 
-#endif  // ROCKSQ_SRC_DATABASE_HPP_
+#endif  // ROCKSQ_SRC_STORAGE_DATABASE_HPP_

@@ -3,8 +3,8 @@
 //
 // Encoding: varint item count, then for each item a varint length and the
 // item's bytes.
-#ifndef ROCKSQ_SRC_SEGMENT_HPP_
-#define ROCKSQ_SRC_SEGMENT_HPP_
+#ifndef ROCKSQ_SRC_STORAGE_SEGMENT_HPP_
+#define ROCKSQ_SRC_STORAGE_SEGMENT_HPP_
 
 #include <cstddef>
 #include <cstdint>
@@ -39,4 +39,4 @@ std::vector<std::pair<std::size_t, std::size_t>> split_into_segments(
 }  // namespace internal
 }  // namespace rocksq
 
-#endif  // ROCKSQ_SRC_SEGMENT_HPP_
+#endif  // ROCKSQ_SRC_STORAGE_SEGMENT_HPP_

@@ -2,8 +2,8 @@
 // space of deleted keys returns to the file system without blocking the
 // queue's worker.  RocksDB would reclaim it too, but only once enough new
 // writes trigger compactions: an idle log would keep its expired data.
-#ifndef ROCKSQ_SRC_RECLAIMER_HPP_
-#define ROCKSQ_SRC_RECLAIMER_HPP_
+#ifndef ROCKSQ_SRC_STORAGE_RECLAIMER_HPP_
+#define ROCKSQ_SRC_STORAGE_RECLAIMER_HPP_
 
 #include <atomic>
 #include <condition_variable>
@@ -85,4 +85,4 @@ class Reclaimer {
 }  // namespace internal
 }  // namespace rocksq
 
-#endif  // ROCKSQ_SRC_RECLAIMER_HPP_
+#endif  // ROCKSQ_SRC_STORAGE_RECLAIMER_HPP_
