@@ -6,6 +6,7 @@
 #ifndef ROCKSQ_BINDINGS_ARGS_HPP_
 #define ROCKSQ_BINDINGS_ARGS_HPP_
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ struct LabelArg : ArgBase {
 struct StartPositionArg : ArgBase {
   rocksq::StartPosition value() const { return start_position_from_python(object); }
 };
+// Seconds a read waits for data: 0 not at all, None until data or close.
+struct TimeoutArg : ArgBase {
+  std::chrono::nanoseconds value() const { return timeout_from_python(object); }
+};
 
 inline constexpr const char* kPathType = "str | os.PathLike[str]";
 
@@ -60,6 +65,10 @@ struct PyArgOf<std::string> {
 template <>
 struct PyArgOf<rocksq::StartPosition> {
   using type = StartPositionArg;
+};
+template <>
+struct PyArgOf<std::chrono::nanoseconds> {
+  using type = TimeoutArg;
 };
 template <typename T>
 using PyArg = typename PyArgOf<T>::type;
@@ -94,6 +103,9 @@ struct str_name {
 struct path_name {
   static constexpr auto name = const_name("str | os.PathLike[str]");
 };
+struct timeout_name {
+  static constexpr auto name = const_name("float | None");
+};
 struct start_position_name {
   static constexpr auto name = const_name("rocksq._rocksq.StartPosition");
 };
@@ -104,6 +116,8 @@ template <>
 struct type_caster<rocksq_py::MaxElementsArg> : arg_caster<rocksq_py::MaxElementsArg, int_name> {};
 template <>
 struct type_caster<rocksq_py::LabelArg> : arg_caster<rocksq_py::LabelArg, str_name> {};
+template <>
+struct type_caster<rocksq_py::TimeoutArg> : arg_caster<rocksq_py::TimeoutArg, timeout_name> {};
 template <>
 struct type_caster<rocksq_py::IntArg> : arg_caster<rocksq_py::IntArg, int_name> {};
 template <>

@@ -140,6 +140,25 @@ std::chrono::seconds ttl_from_python(nb::handle value) {
   return std::chrono::seconds(v);
 }
 
+std::chrono::nanoseconds timeout_from_python(nb::handle value) {
+  if (value.is_none()) return rocksq::kWaitForever;
+  PyObject* obj = value.ptr();
+  if (PyBool_Check(obj) || (!PyFloat_Check(obj) && !PyLong_Check(obj))) {
+    raise(PyExc_TypeError,
+          "timeout must be a number of seconds or None, got " + python_type_name(value));
+  }
+  const double seconds = PyFloat_AsDouble(obj);
+  if (seconds == -1.0 && PyErr_Occurred()) throw nb::python_error();
+  if (!(seconds >= 0)) {  // negative or NaN
+    raise(PyExc_ValueError,
+          std::string("timeout must be >= 0 or None, got ") + nb::str(value).c_str());
+  }
+  // Beyond a century: as good as forever.
+  if (seconds > 3e9) return rocksq::kWaitForever;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::duration<double>(seconds));
+}
+
 rocksq::StartPosition start_position_from_python(nb::handle value) {
   if (!nb::isinstance<rocksq::StartPosition>(value)) {
     raise(PyExc_TypeError,

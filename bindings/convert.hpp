@@ -43,6 +43,9 @@ std::string label_from_python(nb::handle value, const char* argument);
 // A whole number of seconds, 0 < ttl <= kMaxTtlSeconds.
 std::chrono::seconds ttl_from_python(nb::handle value);
 
+// A timeout in seconds (int or float, >= 0), or None for kWaitForever.
+std::chrono::nanoseconds timeout_from_python(nb::handle value);
+
 // A rocksq.StartPosition: TypeError otherwise.
 rocksq::StartPosition start_position_from_python(nb::handle value);
 

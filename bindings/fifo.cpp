@@ -70,11 +70,15 @@ void bind(nb::module_& m) {
        "Adds items (a list of bytes-like objects, copied) to the queue, atomically.  Raises "
        "QueueFullError, writing nothing, if they would exceed max_elements.",
        nb::arg("items").none(), no_gil());
-  b.template op<&ResponseVariant::data, bytes_list>(
+  b.template waiting_op<&ResponseVariant::data, bytes_list>(
       "pop", &Fifo::pop,
       "Removes and returns up to max_elements of the oldest items: a list of bytes, oldest "
-      "first ([] if the queue is empty).",
-      nb::arg("max_elements").none() = 1, no_gil());
+      "first ([] if the queue is empty).\n\n"
+      "timeout: if the queue is empty, how many seconds to wait for an item (0, the default: "
+      "not at all; None: until one is pushed or the queue is closed); then what there is is "
+      "returned, perhaps [].  Waiting pops are served in the order they were made, each item "
+      "to one of them; a waiting pop holds up no other operation.",
+      nb::arg("max_elements").none() = 1, no_gil(), nb::arg("timeout").none() = 0.0);
   b.template op<&ResponseVariant::data, bytes_list>(
       "peek", &Fifo::peek, "The items pop(max_elements) would return, removing nothing.",
       nb::arg("max_elements").none() = 1, no_gil());

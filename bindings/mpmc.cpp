@@ -44,7 +44,10 @@ const char* const kNextDoc =
     "oldest element held) or Newest (the newest element already added, returned by this "
     "call; on an empty log, the next one added).  Ignored for existing labels.\n"
     "max_elements : int\n    The most elements returned.  Default 1.\n"
-    "no_gil : bool\n    Release the GIL while the call waits.  Default True.\n\n"
+    "no_gil : bool\n    Release the GIL while the call waits.  Default True.\n"
+    "timeout : float or None\n    If there is nothing to read, how many seconds to wait for "
+    "an element (0, the default: not at all; None: until one is added or the log is "
+    "closed).\n\n"
     "The result is (items, expired): expired is True when elements this label had not "
     "read yet were removed by the TTL (reading goes on with the oldest element held).";
 
@@ -85,9 +88,9 @@ void bind(nb::module_& m) {
   Binder b(cls);
   b.op("add", &Mpmc::add, "Appends items (a list of bytes-like objects, copied), atomically.",
        nb::arg("items").none(), no_gil());
-  b.template op<&MpmcResponseVariant::data, next_tuple>(
+  b.template waiting_op<&MpmcResponseVariant::data, next_tuple>(
       "next", &Mpmc::next, kNextDoc, nb::arg("label").none(), nb::arg("start_position").none(),
-      nb::arg("max_elements").none() = 1, no_gil());
+      nb::arg("max_elements").none() = 1, no_gil(), nb::arg("timeout").none() = 0.0);
   b.template op<&MpmcResponseVariant::data, next_tuple>(
       "peek", &Mpmc::peek,
       "What next() would return, (items, expired), moving no cursor and creating no label.",

@@ -123,6 +123,14 @@ class QueueBinder {
 
   explicit QueueBinder(nb::class_<Self>& cls) : cls_(cls) {}
 
+  // The parameter types of a method of Queue.
+  template <typename M>
+  struct MethodOf;
+  template <typename R, typename... P>
+  struct MethodOf<rocksq::Future<R> (Queue::*)(P...)> {
+    using Params = std::tuple<P...>;
+  };
+
   // A method taking arguments; the last Python parameter is no_gil (see
   // no_gil()): in the blocking flavour, False keeps the GIL while waiting.
   template <auto Field = nullptr, auto Convert = nullptr, typename R, typename... Params,
@@ -132,17 +140,25 @@ class QueueBinder {
     def_typed(
         cls_, name,
         [method](Self& self, PyArg<Params>... args, bool no_gil) {
-          std::tuple<Params...> values{args.value()...};  // in order, before submitting
-          auto call = [&] {
-            return std::apply(
-                [&](auto&&... v) { return ((*self.queue).*method)(std::move(v)...); },
-                std::move(values));
-          };
-          return deliver<Field, Convert>(submit(call, no_gil), no_gil);
+          // Converted in order, before submitting.
+          return call<Field, Convert>(self, method, std::tuple<Params...>{args.value()...},
+                                      no_gil);
         },
         {nb::detail::make_caster<PyArg<Params>>::Name.text..., "bool"},
         kBlocking ? kReturns<Convert> : kResponse, keep(with_returns(doc)), extra...);
     return *this;
+  }
+
+  // A method whose last C++ parameter is a timeout (a read that may wait):
+  // in Python it comes after no_gil, as the keyword timeout.
+  template <auto Field, auto Convert, typename Method, typename... Extra>
+  QueueBinder& waiting_op(const char* name, Method method, const char* doc,
+                          const Extra&... extra) {
+    using Params = typename MethodOf<Method>::Params;
+    constexpr std::size_t kLeading = std::tuple_size<Params>::value - 1;  // all but the timeout
+    using Leading = std::make_index_sequence<kLeading>;
+    return this->template bind_waiting_op<Field, Convert>(name, method, doc, Leading{},
+                                                          extra...);
   }
 
   // A read-only property (no arguments).
@@ -205,6 +221,33 @@ class QueueBinder {
   }
 
  private:
+  template <auto Field, auto Convert, typename Method, std::size_t... I, typename... Extra>
+  QueueBinder& bind_waiting_op(const char* name, Method method, const char* doc,
+                               std::index_sequence<I...>, const Extra&... extra) {
+    using Params = typename MethodOf<Method>::Params;
+    def_typed(
+        cls_, name,
+        [method](Self& self, PyArg<std::tuple_element_t<I, Params>>... args, bool no_gil,
+                 TimeoutArg timeout) {
+          return call<Field, Convert>(self, method, Params{args.value()..., timeout.value()},
+                                      no_gil);
+        },
+        {nb::detail::make_caster<PyArg<std::tuple_element_t<I, Params>>>::Name.text..., "bool",
+         "float | None"},
+        kBlocking ? kReturns<Convert> : kResponse, keep(with_returns(doc)), extra...);
+    return *this;
+  }
+
+  // (self.queue->*method)(values...), delivered as the flavour does.
+  template <auto Field, auto Convert, typename Method, typename Values>
+  static auto call(Self& self, Method method, Values values, bool no_gil) {
+    auto invoke = [&] {
+      return std::apply([&](auto&&... v) { return ((*self.queue).*method)(std::move(v)...); },
+                        std::move(values));
+    };
+    return deliver<Field, Convert>(submit(invoke, no_gil), no_gil);
+  }
+
   // Submits with call().  A blocking call may run its operation right here
   // (caller_runs): then without the GIL, unless told to keep it.
   template <typename Call>

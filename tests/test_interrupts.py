@@ -152,3 +152,15 @@ def test_a_custom_signal_handler_exception_carries_the_response(qpath):
     assert info.value.response.get(timeout=30).data is None
     assert q.pop(5) == [b"z"]
     q.close()
+
+
+def test_a_blocking_waiting_pop_is_interrupted_and_its_result_kept(qpath):
+    """Waiting for data is a wait like the others: Ctrl-C interrupts it and
+    the pop, still waiting, serves the next push."""
+    q = blocking.PersistentQueueWithCapacity(qpath)
+    with interrupt_once_submitted(q):
+        with pytest.raises(rocksq.OperationInterrupted) as info:
+            q.pop(1, timeout=None)
+    q.push([b"late"])
+    assert info.value.response.get(timeout=30).data == [b"late"]
+    q.close()

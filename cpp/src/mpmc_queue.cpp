@@ -3,6 +3,7 @@
 #include "rocksq/mpmc_queue.hpp"
 
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -29,16 +30,28 @@ BasicMpmcQueue<F>::BasicMpmcQueue(const std::string& path, std::chrono::seconds 
 
 template <typename F>
 auto BasicMpmcQueue<F>::add(std::vector<std::string> items) -> Result<void> {
-  return internal::run<F, MpmcStore>(
+  return internal::run_waking<F, MpmcStore>(
       service(), [items = std::move(items)](MpmcStore& s) mutable { s.add(std::move(items)); });
 }
 
 template <typename F>
 auto BasicMpmcQueue<F>::next(std::string label, StartPosition start_position,
-                             std::size_t max_elements) -> Result<NextResult> {
-  return internal::run<F, MpmcStore>(
-      service(), [label = std::move(label), start_position, max_elements](MpmcStore& s) {
-        return s.next(label, start_position, max_elements);
+                             std::size_t max_elements, std::chrono::nanoseconds timeout)
+    -> Result<NextResult> {
+  if (timeout <= std::chrono::nanoseconds::zero() || max_elements == 0) {
+    return internal::run<F, MpmcStore>(
+        service(), [label = std::move(label), start_position, max_elements](MpmcStore& s) {
+          return s.next(label, start_position, max_elements);
+        });
+  }
+  // A read that found nothing may have created its label: next() would.
+  return internal::run_waiting<F, MpmcStore>(
+      service(), timeout,
+      [label = std::move(label), start_position, max_elements](
+          MpmcStore& s, bool final) -> std::optional<NextResult> {
+        NextResult read = s.next(label, start_position, max_elements);
+        if (read.items.empty() && !read.expired && !final) return std::nullopt;
+        return read;
       });
 }
 

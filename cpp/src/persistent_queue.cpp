@@ -3,6 +3,7 @@
 #include "rocksq/persistent_queue.hpp"
 
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -27,15 +28,24 @@ BasicPersistentQueueWithCapacity<F>::BasicPersistentQueueWithCapacity(
 
 template <typename F>
 auto BasicPersistentQueueWithCapacity<F>::push(std::vector<std::string> items) -> Result<void> {
-  return internal::run<F, FifoStore>(
+  return internal::run_waking<F, FifoStore>(
       service(), [items = std::move(items)](FifoStore& s) mutable { s.push(std::move(items)); });
 }
 
 template <typename F>
-auto BasicPersistentQueueWithCapacity<F>::pop(std::size_t max_elements)
+auto BasicPersistentQueueWithCapacity<F>::pop(std::size_t max_elements,
+                                              std::chrono::nanoseconds timeout)
     -> Result<std::vector<std::string>> {
-  return internal::run<F, FifoStore>(service(),
-                                     [max_elements](FifoStore& s) { return s.pop(max_elements); });
+  if (timeout <= std::chrono::nanoseconds::zero() || max_elements == 0) {
+    return internal::run<F, FifoStore>(
+        service(), [max_elements](FifoStore& s) { return s.pop(max_elements); });
+  }
+  return internal::run_waiting<F, FifoStore>(
+      service(), timeout,
+      [max_elements](FifoStore& s, bool final) -> std::optional<std::vector<std::string>> {
+        if (s.len() == 0 && !final) return std::nullopt;
+        return s.pop(max_elements);
+      });
 }
 
 template <typename F>

@@ -45,12 +45,13 @@ struct FakeStore {
 struct Fixture {
   FakeStore store;
   std::vector<std::size_t> group_sizes;  // written by the worker only
+  rocksq::internal::WaitingOps<FakeStore> waiting;
   std::unique_ptr<Worker> worker;
 
   explicit Fixture(std::size_t max_inflight = 100) {
     worker = std::make_unique<Worker>("queue test", max_inflight, [this](Worker::Group& group) {
       group_sizes.push_back(group.size());
-      execute_group(store, group);
+      return execute_group(store, group, waiting);
     });
   }
 
@@ -175,10 +176,11 @@ TEST(Worker, StopPublishesPendingOperationsAndRefusesNewOnes) {
 TEST(Worker, TimedWorkRunsWhenDueWithoutOperations) {
   std::promise<void> ran;
   std::atomic<int> ticks{0};
-  Worker worker("queue test", 10, [](Worker::Group&) {}, [&] {
+  Worker worker("queue test", 10, [](Worker::Group&) { return Worker::Clock::time_point::max(); }, [&] {
     if (++ticks == 2) ran.set_value();
-    return ticks < 2 ? Worker::Clock::now() + std::chrono::milliseconds(1)
-                     : Worker::Clock::time_point::max();
+    return Worker::TickDone{ticks < 2 ? Worker::Clock::now() + std::chrono::milliseconds(1)
+                                      : Worker::Clock::time_point::max(),
+                            false};
   });
   ran.get_future().get();  // once at start, once when due
   worker.stop();
@@ -186,7 +188,9 @@ TEST(Worker, TimedWorkRunsWhenDueWithoutOperations) {
 }
 
 TEST(Worker, ZeroInflightIsRejected) {
-  EXPECT_THROW(Worker("queue test", 0, [](Worker::Group&) {}), std::invalid_argument);
+  EXPECT_THROW(Worker("queue test", 0,
+                      [](Worker::Group&) { return Worker::Clock::time_point::max(); }),
+               std::invalid_argument);
 }
 
 TEST(Worker, CallerRunsWhenIdleAndQueuesOtherwiseOneThreadAtATime) {

@@ -68,9 +68,11 @@ class BasicMpmcQueue : public QueueControl {
   Result<void> add(std::vector<std::string> items);
   // Returns up to max_elements elements following the last one label read,
   // and durably moves label's cursor past them.  A label not seen before
-  // starts at start_position (ignored for existing labels).
+  // starts at start_position (ignored for existing labels).  If there is no
+  // element to read (and nothing expired to report), waits up to timeout
+  // (kWaitForever: until one is added or the log closes), as pop does.
   Result<NextResult> next(std::string label, StartPosition start_position,
-                          std::size_t max_elements = 1);
+                          std::size_t max_elements = 1, std::chrono::nanoseconds timeout = {});
   // What next() would return, moving no cursor and creating no label.
   Result<NextResult> peek(std::string label, StartPosition start_position,
                           std::size_t max_elements = 1);

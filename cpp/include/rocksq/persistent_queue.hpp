@@ -10,6 +10,7 @@
 #ifndef ROCKSQ_PERSISTENT_QUEUE_HPP_
 #define ROCKSQ_PERSISTENT_QUEUE_HPP_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -47,8 +48,13 @@ class BasicPersistentQueueWithCapacity : public QueueControl {
   // Appends items atomically.  Fails with QueueFullError, writing nothing, if
   // the queue would then hold more than max_elements items.
   Result<void> push(std::vector<std::string> items);
-  // Removes and returns up to max_elements of the oldest items.
-  Result<std::vector<std::string>> pop(std::size_t max_elements = 1);
+  // Removes and returns up to max_elements of the oldest items.  If there is
+  // none, waits up to timeout (kWaitForever: until one is pushed or the
+  // queue closes) for at least one, then returns what there is (perhaps
+  // nothing).  A waiting pop takes no room and holds up no other operation;
+  // waiting pops are served in the order they were made, each item to one.
+  Result<std::vector<std::string>> pop(std::size_t max_elements = 1,
+                                       std::chrono::nanoseconds timeout = {});
   // The items pop(max_elements) would return, removing nothing.
   Result<std::vector<std::string>> peek(std::size_t max_elements = 1);
   // Items held.

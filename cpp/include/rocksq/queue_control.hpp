@@ -24,6 +24,9 @@ class ServiceBase;
 // The default bound on pending operations.
 inline constexpr std::size_t kDefaultMaxInflightOps = 1000;
 
+// The timeout of a read that waits until data arrives or the queue closes.
+inline constexpr std::chrono::nanoseconds kWaitForever = std::chrono::nanoseconds::max();
+
 // How a call waits for room when max_inflight_ops operations are pending: it
 // is given wait_for_room(timeout), which waits at most timeout and returns
 // true once there is room, and returns when there is (it is called again if
@@ -36,7 +39,8 @@ class QueueControl {
   QueueControl(const QueueControl&) = delete;
   QueueControl& operator=(const QueueControl&) = delete;
 
-  // Operations submitted whose result is not yet available.
+  // Operations submitted whose result is not yet available (reads waiting
+  // for data included; those take no room under max_inflight_ops).
   std::size_t inflight_ops() const;
   std::size_t max_inflight_ops() const;
 

@@ -11,7 +11,9 @@ QueueControl::QueueControl(std::unique_ptr<internal::ServiceBase> service)
 
 QueueControl::~QueueControl() = default;
 
-std::size_t QueueControl::inflight_ops() const { return service_->worker().inflight(); }
+std::size_t QueueControl::inflight_ops() const {
+  return service_->worker().inflight() + service_->waiting();
+}
 
 std::size_t QueueControl::max_inflight_ops() const { return service_->worker().max_inflight(); }
 

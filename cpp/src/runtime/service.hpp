@@ -6,8 +6,12 @@
 //  - Errors (execute_group): an operation the store refuses before staging
 //    anything (QueueFullError, std::invalid_argument) fails alone and the
 //    rest of its group goes on; any other error, or a failed commit, fails
-//    the whole group, and the store is rolled back to what is in the
-//    database: nothing of the group is visible.
+//    the whole group (and the waiting operations), and the store is rolled
+//    back to what is in the database: nothing of the group is visible.
+//  - Waiting (WaitingOps): a read that waits for data is parked, takes no
+//    room under max_inflight_ops, and is served, oldest first, after each
+//    operation that may feed it; it ends at its deadline (checked as timed
+//    work) or at close with what there is.
 //  - Timed work: the store's housekeep() stages it (e.g. TTL expiry) and is
 //    committed and rolled back under the same rule, between groups.
 //  - fork(): a queue opened before fork() refuses every call in the child,
@@ -19,13 +23,17 @@
 #ifndef ROCKSQ_SRC_RUNTIME_SERVICE_HPP_
 #define ROCKSQ_SRC_RUNTIME_SERVICE_HPP_
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "fork_guard.hpp"
 #include "rocksq/error.hpp"
@@ -36,32 +44,142 @@
 namespace rocksq {
 namespace internal {
 
-// Stages the group in submission order, then commits it (see the rules).
+// The waiting operations of a store (see task.hpp), oldest first.  Used by
+// the thread that executes (one at a time).
 template <typename Store>
-void execute_group(Store& store, Worker::Group& group) {
-  const auto fail_all = [&group] {
-    const std::exception_ptr error = std::current_exception();
-    for (auto& task : group) task->fail(error);
+class WaitingOps {
+ public:
+  using OpPtr = std::shared_ptr<Op<Store>>;
+
+  bool empty() const { return ops_.empty(); }
+  std::size_t size() const { return count_.load(std::memory_order_relaxed); }
+  void park(OpPtr op) {
+    ops_.push_back(std::move(op));
+    count_.store(ops_.size(), std::memory_order_relaxed);
+  }
+  // Stages each waiting operation again (final: all of them end); moves
+  // those that ended into *ended.
+  void retry(Store& store, bool final, std::vector<OpPtr>* ended) {
+    retry_if(store, final, ended, [](const OpPtr&) { return true; });
+  }
+  // The same for those whose deadline is past.
+  void expire(Store& store, SteadyTime now, std::vector<OpPtr>* ended) {
+    retry_if(store, true, ended, [now](const OpPtr& op) { return op->deadline() <= now; });
+  }
+  // When the earliest deadline is (max if none).
+  SteadyTime next_deadline() const {
+    SteadyTime earliest = SteadyTime::max();
+    for (const auto& op : ops_) earliest = std::min(earliest, op->deadline());
+    return earliest;
+  }
+  // Fails and publishes every waiting operation.
+  void fail_all(std::exception_ptr error) {
+    for (auto& op : ops_) {
+      op->fail(error);
+      op->publish();
+    }
+    ops_.clear();
+    count_.store(0, std::memory_order_relaxed);
+  }
+
+ private:
+  template <typename Pred>
+  void retry_if(Store& store, bool final, std::vector<OpPtr>* ended, Pred pred) {
+    auto kept = ops_.begin();
+    for (auto it = ops_.begin(); it != ops_.end(); ++it) {
+      if (pred(*it) && (*it)->stage(store, final)) {
+        ended->push_back(std::move(*it));
+      } else {
+        if (kept != it) *kept = std::move(*it);
+        ++kept;
+      }
+    }
+    ops_.erase(kept, ops_.end());
+    count_.store(ops_.size(), std::memory_order_relaxed);
+  }
+
+  std::deque<OpPtr> ops_;
+  std::atomic<std::size_t> count_{0};
+};
+
+// Stages the group in submission order, then commits it (see the rules).
+// An operation that waits moves from the group to waiting; after each one
+// that wakes, the waiting ones are staged again, oldest first, so that a
+// waiting read is served before any later one.  Those that end are
+// published here; returns the earliest deadline of those still waiting.
+template <typename Store>
+SteadyTime execute_group(Store& store, Worker::Group& group, WaitingOps<Store>& waiting) {
+  std::vector<std::shared_ptr<Op<Store>>> ended;  // waiting ones served by this group
+  std::vector<bool> parked(group.size(), false);
+  // The group keeps only what the worker publishes.
+  const auto remove_parked = [&] {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (!parked[i]) group[kept++] = std::move(group[i]);
+    }
+    group.resize(kept);
   };
-  for (auto& task : group) {
+  const auto fail_all = [&] {
+    const std::exception_ptr error = std::current_exception();
+    remove_parked();
+    for (auto& task : group) task->fail(error);
+    for (auto& op : ended) {
+      op->fail(error);
+      op->publish();
+    }
+    // The store failed: the waiting ones end with the group.
+    waiting.fail_all(error);
+    store.rollback();
+    return SteadyTime::max();
+  };
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    auto& op = static_cast<Op<Store>&>(*group[i]);
     try {
-      static_cast<Op<Store>&>(*task).stage(store);
+      if (!op.stage(store, false)) {
+        parked[i] = true;
+        waiting.park(std::static_pointer_cast<Op<Store>>(group[i]));
+        continue;
+      }
+      if (op.wakes() && !waiting.empty()) waiting.retry(store, false, &ended);
     } catch (const QueueFullError&) {
-      task->fail(std::current_exception());
+      op.fail(std::current_exception());
     } catch (const std::invalid_argument&) {
-      task->fail(std::current_exception());
+      op.fail(std::current_exception());
     } catch (...) {
-      fail_all();
-      store.rollback();
-      return;
+      return fail_all();
     }
   }
   try {
     store.commit();
   } catch (...) {
-    fail_all();
+    return fail_all();
+  }
+  remove_parked();
+  for (auto& op : ended) op->publish();
+  return waiting.next_deadline();
+}
+
+// Ends the waiting operations whose deadline is past (all of them if
+// final), with what there is: staged, committed and published.  True if
+// any ended.
+template <typename Store>
+bool end_waiting(Store& store, WaitingOps<Store>& waiting, bool final) {
+  if (waiting.empty()) return false;
+  std::vector<std::shared_ptr<Op<Store>>> ended;
+  try {
+    if (final) {
+      waiting.retry(store, true, &ended);
+    } else {
+      waiting.expire(store, std::chrono::steady_clock::now(), &ended);
+    }
+    store.commit();
+  } catch (...) {
+    const std::exception_ptr error = std::current_exception();
+    for (auto& op : ended) op->fail(error);
     store.rollback();
   }
+  for (auto& op : ended) op->publish();
+  return !ended.empty();
 }
 
 // What a service is, whatever its store: its worker, the fork rule, close.
@@ -85,8 +203,12 @@ class ServiceBase {
     }
     std::lock_guard<std::mutex> lock(close_mutex_);
     if (worker_) worker_->stop();
+    end_all_waiting();  // with what there is
     reset_store();
   }
+
+  // Operations parked waiting for data (see task.hpp).
+  virtual std::size_t waiting() const = 0;
 
  protected:
   explicit ServiceBase(std::string path) : path_(std::move(path)) {}
@@ -94,6 +216,7 @@ class ServiceBase {
   void check_not_forked() const { fork_guard_.check(name()); }
   std::string name() const { return "queue " + path_; }
 
+  virtual void end_all_waiting() = 0;
   virtual void reset_store() = 0;
   virtual void leak_store() = 0;
 
@@ -117,37 +240,64 @@ class Service final : public ServiceBase {
     }
     store_ = make_store();
     worker_ = std::make_unique<Worker>(
-        name(), max_inflight, [this](Worker::Group& group) { execute_group(*store_, group); },
+        name(), max_inflight,
+        [this](Worker::Group& group) { return execute_group(*store_, group, waiting_); },
         [this] { return housekeep(); });
   }
 
   ~Service() override { close(); }
 
-  // Submits fn(store) and returns its Future; waits for room as Worker::submit.
+  // Submits fn(store) and returns its Future; waits for room as
+  // Worker::submit.  wakes: see Op::wakes.
   template <typename Fn>
-  Future<OpResult<Store, Fn>> submit(Fn fn) {
+  Future<OpResult<Store, Fn>> submit(Fn fn, bool wakes = false) {
     check_not_forked();
-    auto [op, future] = make_op<Store>(std::move(fn));
+    auto [op, future] = make_op<Store>(std::move(fn), wakes);
     worker_->submit(std::move(op));
     return std::move(future);
   }
 
+  // Submits the waiting operation fn(store, final) (see task.hpp), which
+  // waits at most timeout (nanoseconds::max(): until it ends or the queue
+  // closes).
+  template <typename Fn>
+  Future<WaitingResult<Store, Fn>> submit_waiting(Fn fn, std::chrono::nanoseconds timeout) {
+    check_not_forked();
+    auto [op, future] = make_waiting_op<Store>(std::move(fn), deadline_after(timeout));
+    worker_->submit(std::move(op));
+    return std::move(future);
+  }
+
+  std::size_t waiting() const override { return waiting_.size(); }
+
  private:
-  Worker::Clock::time_point housekeep() {
+  Worker::TickDone housekeep() {
+    const bool ended = end_waiting(*store_, waiting_, false);
     try {
       const auto due = store_->housekeep();
       store_->commit();
-      return due;
+      return {std::min(due, waiting_.next_deadline()), ended};
     } catch (...) {
       store_->rollback();
       throw;
     }
   }
 
+  static SteadyTime deadline_after(std::chrono::nanoseconds timeout) {
+    const auto now = std::chrono::steady_clock::now();
+    if (timeout >= SteadyTime::max() - now) return SteadyTime::max();
+    return now + std::chrono::duration_cast<SteadyTime::duration>(timeout);
+  }
+
+  // The worker has stopped: the store is this thread's.
+  void end_all_waiting() override {
+    if (store_) end_waiting(*store_, waiting_, true);
+  }
   void reset_store() override { store_.reset(); }
   void leak_store() override { static_cast<void>(store_.release()); }
 
   std::unique_ptr<Store> store_;
+  WaitingOps<Store> waiting_;
 };
 
 }  // namespace internal

@@ -3,11 +3,18 @@
 // An operation is a function of the store (a closure holding its inputs);
 // make_op wraps it with the result state its Future reads, in one
 // allocation.  The worker stages it (stage: the function runs and its result
-// is kept), then publishes it or fails it; see execute_group in service.hpp
-// for which errors fail one operation and which fail its group.
+// is kept), then publishes it or fails it; see service.hpp for which errors
+// fail one operation and which fail its group.
+//
+// A waiting operation (make_waiting_op, e.g. a pop with a timeout) is a
+// function fn(store, final) returning std::optional: nothing means "not
+// yet" (it staged nothing), and the service parks it until an operation
+// that wakes it (a push) or its deadline; final = true (timeout, close)
+// asks for what there is.
 #ifndef ROCKSQ_SRC_RUNTIME_TASK_HPP_
 #define ROCKSQ_SRC_RUNTIME_TASK_HPP_
 
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <type_traits>
@@ -28,12 +35,25 @@ class Task {
   virtual void publish() noexcept = 0;
 };
 
+using SteadyTime = std::chrono::steady_clock::time_point;
+
 template <typename Store>
 class Op : public Task {
  public:
-  // Runs the operation against store, keeping its result unpublished.
-  // Throws what the store throws.
-  virtual void stage(Store& store) = 0;
+  // Runs the operation against store, keeping its result unpublished;
+  // false if it waits (staging nothing).  final: it must not wait.  Throws
+  // what the store throws.
+  virtual bool stage(Store& store, bool final) = 0;
+  // True if it may let waiting operations go on (e.g. a push).
+  bool wakes() const { return wakes_; }
+  // A waiting operation ends by then.
+  virtual SteadyTime deadline() const { return SteadyTime::max(); }
+
+ protected:
+  explicit Op(bool wakes) : wakes_(wakes) {}
+
+ private:
+  const bool wakes_;
 };
 
 template <typename Store, typename Fn>
@@ -42,14 +62,15 @@ using OpResult = std::invoke_result_t<Fn&, Store&>;
 template <typename Store, typename Fn>
 class OpOf final : public Op<Store>, public detail::ResultState<OpResult<Store, Fn>> {
  public:
-  explicit OpOf(Fn fn) : fn_(std::move(fn)) {}
+  OpOf(Fn fn, bool wakes) : Op<Store>(wakes), fn_(std::move(fn)) {}
 
-  void stage(Store& store) override {
+  bool stage(Store& store, bool) override {
     if constexpr (std::is_void_v<OpResult<Store, Fn>>) {
       fn_(store);
     } else {
       this->set_value(fn_(store));
     }
+    return true;
   }
   void fail(std::exception_ptr error) noexcept override { this->set_error(std::move(error)); }
   void publish() noexcept override { detail::ResultState<OpResult<Store, Fn>>::publish(); }
@@ -58,11 +79,46 @@ class OpOf final : public Op<Store>, public detail::ResultState<OpResult<Store, 
   Fn fn_;
 };
 
-// The operation fn(store) and its Future.
+// The value type R of a waiting function returning std::optional<R>.
 template <typename Store, typename Fn>
-std::pair<std::shared_ptr<Op<Store>>, Future<OpResult<Store, Fn>>> make_op(Fn fn) {
-  auto op = std::make_shared<OpOf<Store, Fn>>(std::move(fn));
+using WaitingResult = typename std::invoke_result_t<Fn&, Store&, bool>::value_type;
+
+template <typename Store, typename Fn>
+class WaitingOpOf final : public Op<Store>,
+                          public detail::ResultState<WaitingResult<Store, Fn>> {
+ public:
+  WaitingOpOf(Fn fn, SteadyTime deadline) : Op<Store>(false), fn_(std::move(fn)), deadline_(deadline) {}
+
+  bool stage(Store& store, bool final) override {
+    auto result = fn_(store, final);
+    if (!result) return false;
+    this->set_value(std::move(*result));
+    return true;
+  }
+  SteadyTime deadline() const override { return deadline_; }
+  void fail(std::exception_ptr error) noexcept override { this->set_error(std::move(error)); }
+  void publish() noexcept override { detail::ResultState<WaitingResult<Store, Fn>>::publish(); }
+
+ private:
+  Fn fn_;
+  const SteadyTime deadline_;
+};
+
+// The operation fn(store) and its Future; wakes: see Op::wakes.
+template <typename Store, typename Fn>
+std::pair<std::shared_ptr<Op<Store>>, Future<OpResult<Store, Fn>>> make_op(Fn fn,
+                                                                           bool wakes = false) {
+  auto op = std::make_shared<OpOf<Store, Fn>>(std::move(fn), wakes);
   Future<OpResult<Store, Fn>> future(op);
+  return {std::move(op), std::move(future)};
+}
+
+// The waiting operation fn(store, final) (see above) and its Future.
+template <typename Store, typename Fn>
+std::pair<std::shared_ptr<Op<Store>>, Future<WaitingResult<Store, Fn>>> make_waiting_op(
+    Fn fn, SteadyTime deadline) {
+  auto op = std::make_shared<WaitingOpOf<Store, Fn>>(std::move(fn), deadline);
+  Future<WaitingResult<Store, Fn>> future(op);
   return {std::move(op), std::move(future)};
 }
 

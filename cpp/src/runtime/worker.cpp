@@ -53,7 +53,7 @@ void Worker::submit(std::shared_ptr<Task> task) {
     const std::function<void()> on_completion = completion_callback_;
     lock.unlock();
     Group group{std::move(task)};
-    execute_and_publish(group);
+    Clock::time_point due = execute_and_publish(group);
     notify(on_completion);
     lock.lock();
     // What was submitted meanwhile waited for this task: run it too, as one
@@ -63,14 +63,16 @@ void Worker::submit(std::shared_ptr<Task> task) {
       group.swap(pending_);
       has_pending_.store(false, std::memory_order_relaxed);
       lock.unlock();
-      execute_and_publish(group);
+      due = std::min(due, execute_and_publish(group));
       notify(on_completion);
       lock.lock();
     }
     executing_ = false;
-    // Wake the thread only if it has work: tasks submitted meanwhile, or
-    // the tick or stop() waiting for this task to end.
-    if (sleeping_ && (!pending_.empty() || waits_for_executor_)) {
+    const bool earlier = due < due_;
+    due_ = std::min(due_, due);
+    // Wake the thread only if it has work: tasks submitted meanwhile, the
+    // tick or stop() waiting for this task to end, or an earlier tick.
+    if (sleeping_ && (!pending_.empty() || waits_for_executor_ || earlier)) {
       lock.unlock();
       work_.notify_one();
     }
@@ -137,8 +139,8 @@ void Worker::run() noexcept {
   Group group;
   std::function<void()> on_completion;  // a copy, refreshed when replaced
   std::uint64_t on_completion_version = 0;
-  Clock::time_point due = tick_ ? Clock::now() : Clock::time_point::max();
   std::unique_lock<std::mutex> lock(mutex_);
+  if (tick_) due_ = Clock::now();
   for (;;) {
     if (!runnable() && !stopping_) {
       lock.unlock();
@@ -147,12 +149,12 @@ void Worker::run() noexcept {
     }
     bool timed_out = false;
     while (!runnable() && !stopping_ && !timed_out) {
-      if (due <= Clock::now()) break;
+      if (due_ <= Clock::now()) break;
       sleeping_ = true;
-      if (due == Clock::time_point::max()) {
+      if (due_ == Clock::time_point::max()) {
         work_.wait(lock);
       } else {
-        timed_out = work_.wait_until(lock, due) == std::cv_status::timeout;
+        timed_out = work_.wait_until(lock, due_) == std::cv_status::timeout;
       }
       sleeping_ = false;
     }
@@ -173,14 +175,22 @@ void Worker::run() noexcept {
       on_completion = completion_callback_;
       on_completion_version = completion_callback_version_;
     }
+    const bool tick_due = tick_ && due_ <= Clock::now();
     lock.unlock();
-    if (!group.empty()) {
-      execute_and_publish(group);
-      notify(on_completion);
+    Clock::time_point due = Clock::time_point::max();
+    const bool ran_group = !group.empty();
+    if (ran_group) due = execute_and_publish(group);
+    bool published = ran_group;
+    if (tick_due) {
+      const TickDone done = safe_tick();
+      due = std::min(due, done.next_due);
+      published = published || done.published;
     }
-    if (tick_ && due <= Clock::now()) due = safe_tick();
+    if (published) notify(on_completion);
     lock.lock();
     executing_ = false;
+    // A tick that ran sets the next one; a group can only bring it forward.
+    due_ = tick_due ? due : std::min(due_, due);
   }
 }
 
@@ -193,31 +203,34 @@ void Worker::notify(const std::function<void()>& callback) noexcept {
   }
 }
 
-void Worker::execute_and_publish(Group& group) noexcept {
+Worker::Clock::time_point Worker::execute_and_publish(Group& group) noexcept {
+  const std::size_t submitted = group.size();  // execute_ takes out those that wait
+  Clock::time_point due = Clock::time_point::max();
   try {
-    execute_(group);
+    due = execute_(group);
   } catch (...) {
     const std::exception_ptr error = std::current_exception();
     for (auto& task : group) task->fail(error);
   }
   {
     // Leave inflight before publishing: once a result is seen, inflight no
-    // longer counts its operation.
+    // longer counts its operation.  Waiting operations take no room.
     std::lock_guard<std::mutex> lock(mutex_);
-    inflight_ -= group.size();
+    inflight_ -= submitted;
     inflight_relaxed_.store(inflight_, std::memory_order_relaxed);
     if (room_waiters_ > 0) room_.notify_all();
   }
   for (auto& task : group) task->publish();
   group.clear();
+  return due;
 }
 
-Worker::Clock::time_point Worker::safe_tick() noexcept {
+Worker::TickDone Worker::safe_tick() noexcept {
   try {
     return tick_();
   } catch (...) {
     // Timed work is housekeeping: retry it a little later.
-    return Clock::now() + std::chrono::seconds(1);
+    return {Clock::now() + std::chrono::seconds(1), false};
   }
 }
 

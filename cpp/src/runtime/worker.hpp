@@ -42,10 +42,19 @@ class Worker {
  public:
   using Clock = std::chrono::steady_clock;
   using Group = std::vector<std::shared_ptr<Task>>;
-  // Stages and commits a group, failing the tasks that failed.
-  using Execute = std::function<void(Group& group)>;
-  // Timed work; returns when it is next due (Clock::time_point::max(): never).
-  using Tick = std::function<Clock::time_point()>;
+  // Stages and commits a group, failing the tasks that failed; removes from
+  // it the tasks that wait (they are published later, by whoever keeps
+  // them) and returns when the earliest of those ends
+  // (Clock::time_point::max() if none): the tick is due then.
+  using Execute = std::function<Clock::time_point(Group& group)>;
+  // Timed work; returns when it is next due (Clock::time_point::max(): never,
+  // or until a group asks for it) and whether it published results (then
+  // the completion callback runs).
+  struct TickDone {
+    Clock::time_point next_due;
+    bool published;
+  };
+  using Tick = std::function<TickDone()>;
 
   // Throws std::invalid_argument if max_inflight is 0.  name (e.g. "queue
   // <path>") appears in errors.
@@ -76,9 +85,10 @@ class Worker {
 
  private:
   void run() noexcept;
-  void execute_and_publish(Group& group) noexcept;
+  // Returns when the tick is next due because of the group.
+  Clock::time_point execute_and_publish(Group& group) noexcept;
   static void notify(const std::function<void()>& callback) noexcept;
-  Clock::time_point safe_tick() noexcept;
+  TickDone safe_tick() noexcept;
   bool has_room() const { return inflight_ < max_inflight_ || stopping_; }
   bool wait_for_room(std::chrono::nanoseconds timeout);
   bool runnable() const { return runnable_ignoring_executor() && !executing_; }
@@ -103,6 +113,7 @@ class Worker {
   bool caller_runs_ = false;
   bool executing_ = false;  // a group (or the tick) is running, on any thread
   bool waits_for_executor_ = false;  // the thread waits for a caller's group to end
+  Clock::time_point due_ = Clock::time_point::max();  // when the tick is next due
   RoomWait room_wait_;
   std::function<void()> completion_callback_;
   std::uint64_t completion_callback_version_ = 0;
