@@ -20,8 +20,10 @@ inline constexpr std::chrono::milliseconds kSignalCheck{20};
 
 // Waits until ready(slice) returns true, calling it with slices of at most
 // kSignalCheck (GIL released if release_gil) and running the signal handlers
-// between them: what they raise propagates (nb::python_error).  timeout in
-// seconds, none meaning forever; returns false once it has passed.
+// between them: what they raise propagates (nb::python_error).  Python runs
+// signal handlers in the main thread only, so other threads wait in one
+// piece (an idle waiting thread costs no CPU).  timeout in seconds, none
+// meaning forever; returns false once it has passed.
 template <typename WaitFor>
 bool wait_interruptibly(WaitFor&& ready, std::optional<double> timeout, bool release_gil) {
   using Clock = std::chrono::steady_clock;
@@ -30,12 +32,14 @@ bool wait_interruptibly(WaitFor&& ready, std::optional<double> timeout, bool rel
       timeout ? Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                    std::min(limit, std::chrono::duration<double>(1e9)))
               : Clock::time_point::max();
+  const std::chrono::nanoseconds longest =
+      is_main_thread() ? std::chrono::nanoseconds(kSignalCheck) : std::chrono::hours(1);
   for (;;) {
     const auto now = Clock::now();
     const std::chrono::nanoseconds slice =
         deadline == Clock::time_point::max()
-            ? std::chrono::nanoseconds(kSignalCheck)
-            : std::min<std::chrono::nanoseconds>(kSignalCheck, std::max(deadline - now, Clock::duration(0)));
+            ? longest
+            : std::min<std::chrono::nanoseconds>(longest, std::max(deadline - now, Clock::duration(0)));
     bool done = false;
     if (release_gil) {
       GilRelease release;
@@ -60,7 +64,9 @@ inline void interruptible_room_wait(
     return;
   }
   // A blocking call submitting without the GIL (see QueueBinder::submit).
-  while (!wait_for_room(kSignalCheck)) {
+  const std::chrono::nanoseconds slice =
+      is_main_thread() ? std::chrono::nanoseconds(kSignalCheck) : std::chrono::hours(1);
+  while (!wait_for_room(slice)) {
     nb::gil_scoped_acquire acquire;
     if (PyErr_CheckSignals() != 0) throw nb::python_error();
   }
