@@ -43,6 +43,14 @@ struct TimeoutArg : ArgBase {
 
 inline constexpr const char* kPathType = "str | os.PathLike[str]";
 
+// Seconds a lease lasts.
+struct LeaseSecondsArg : ArgBase {
+  std::chrono::milliseconds value() const { return lease_duration_from_python(object); }
+};
+struct LeaseArg : ArgBase {
+  rocksq::LeaseId value() const { return lease_from_python(object); }
+};
+
 // Arguments converted by the caller, which names them: an int, a path.
 struct IntArg : ArgBase {};
 struct PathArg : ArgBase {};
@@ -69,6 +77,14 @@ struct PyArgOf<rocksq::StartPosition> {
 template <>
 struct PyArgOf<std::chrono::nanoseconds> {
   using type = TimeoutArg;
+};
+template <>
+struct PyArgOf<std::chrono::milliseconds> {
+  using type = LeaseSecondsArg;
+};
+template <>
+struct PyArgOf<rocksq::LeaseId> {
+  using type = LeaseArg;
 };
 template <typename T>
 using PyArg = typename PyArgOf<T>::type;
@@ -106,6 +122,9 @@ struct path_name {
 struct timeout_name {
   static constexpr auto name = const_name("float | None");
 };
+struct float_name {
+  static constexpr auto name = const_name("float");
+};
 struct start_position_name {
   static constexpr auto name = const_name("rocksq._rocksq.StartPosition");
 };
@@ -118,6 +137,11 @@ template <>
 struct type_caster<rocksq_py::LabelArg> : arg_caster<rocksq_py::LabelArg, str_name> {};
 template <>
 struct type_caster<rocksq_py::TimeoutArg> : arg_caster<rocksq_py::TimeoutArg, timeout_name> {};
+template <>
+struct type_caster<rocksq_py::LeaseSecondsArg>
+    : arg_caster<rocksq_py::LeaseSecondsArg, float_name> {};
+template <>
+struct type_caster<rocksq_py::LeaseArg> : arg_caster<rocksq_py::LeaseArg, int_name> {};
 template <>
 struct type_caster<rocksq_py::IntArg> : arg_caster<rocksq_py::IntArg, int_name> {};
 template <>

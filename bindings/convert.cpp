@@ -1,5 +1,6 @@
 #include "convert.hpp"
 
+#include <cmath>
 #include <Python.h>
 
 namespace rocksq_py {
@@ -157,6 +158,33 @@ std::chrono::nanoseconds timeout_from_python(nb::handle value) {
   if (seconds > 3e9) return rocksq::kWaitForever;
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
       std::chrono::duration<double>(seconds));
+}
+
+std::chrono::milliseconds lease_duration_from_python(nb::handle value) {
+  PyObject* obj = value.ptr();
+  if (PyBool_Check(obj) || (!PyFloat_Check(obj) && !PyLong_Check(obj))) {
+    raise(PyExc_TypeError,
+          "lease_seconds must be a number of seconds, got " + python_type_name(value));
+  }
+  const double seconds = PyFloat_AsDouble(obj);
+  if (seconds == -1.0 && PyErr_Occurred()) throw nb::python_error();
+  if (!(seconds > 0) || !std::isfinite(seconds)) {  // also NaN
+    raise(PyExc_ValueError,
+          std::string("lease_seconds must be > 0 and finite, got ") + nb::str(value).c_str());
+  }
+  // Beyond a century: as good as forever.
+  const double ms = std::ceil(std::min(seconds, 3e9) * 1000.0);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+}
+
+rocksq::LeaseId lease_from_python(nb::handle value) {
+  return rocksq::LeaseId{count_from_python(value, "lease")};
+}
+
+PyReservation reservation_of(const rocksq::Reservation& r) {
+  nb::object lease = nb::none();
+  if (r.lease != rocksq::kNoLease) lease = nb::int_(static_cast<std::uint64_t>(r.lease));
+  return PyReservation{bytes_list(r.items), std::move(lease), nb::int_(r.deliveries)};
 }
 
 rocksq::StartPosition start_position_from_python(nb::handle value) {

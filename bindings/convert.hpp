@@ -10,6 +10,7 @@
 
 #include <nanobind/nanobind.h>
 
+#include "rocksq/lease.hpp"
 #include "rocksq/mpmc_queue.hpp"
 #include "rocksq/options.hpp"
 #include "rocksq/start_position.hpp"
@@ -46,6 +47,13 @@ std::chrono::seconds ttl_from_python(nb::handle value);
 // A timeout in seconds (int or float, >= 0), or None for kWaitForever.
 std::chrono::nanoseconds timeout_from_python(nb::handle value);
 
+// How long a lease lasts, in seconds (int or float, > 0, finite), rounded
+// up to milliseconds.
+std::chrono::milliseconds lease_duration_from_python(nb::handle value);
+
+// A lease id (a non-negative int).
+rocksq::LeaseId lease_from_python(nb::handle value);
+
 // A rocksq.StartPosition: TypeError otherwise.
 rocksq::StartPosition start_position_from_python(nb::handle value);
 
@@ -63,6 +71,14 @@ StrList str_list(const std::vector<std::string>& strings);
 // (items, expired) of an MPMC next().
 NextTuple next_tuple(const rocksq::NextResult& read);
 inline nb::int_ int_of(std::uint64_t n) { return nb::int_(n); }
+
+// rocksq.Reservation: what a reserve() took.
+struct PyReservation {
+  BytesList data;
+  nb::object lease;  // int, or None if nothing was reserved
+  nb::int_ deliveries;
+};
+PyReservation reservation_of(const rocksq::Reservation& r);
 inline nb::bool_ bool_of(bool b) { return nb::bool_(b); }
 
 }  // namespace rocksq_py

@@ -16,6 +16,7 @@ PyObject* g_closed = nullptr;
 PyObject* g_already_open = nullptr;
 PyObject* g_corruption = nullptr;
 PyObject* g_interrupted = nullptr;
+PyObject* g_lease = nullptr;
 
 PyObject* new_exception(nb::module_& m, const char* name, PyObject* base, const char* doc) {
   // Defined here, shown as rocksq.<name> (rocksq/__init__.py re-homes them).
@@ -39,6 +40,9 @@ void bind_errors(nb::module_& m) {
                                  "The queue is already open, in this process or another one.");
   g_corruption = new_exception(m, "CorruptionError", g_error,
                                "The stored data failed a consistency check.");
+  g_lease = new_exception(m, "LeaseError", g_error,
+                          "ack or release named a lease that is not open: unknown, already "
+                          "acked or released, or expired.  Nothing was changed.");
   g_interrupted = new_exception(
       m, "OperationInterrupted", PyExc_KeyboardInterrupt,
       "Ctrl-C (a KeyboardInterrupt) arrived while a blocking call waited for its operation, "
@@ -56,6 +60,8 @@ void bind_errors(nb::module_& m) {
       PyErr_SetString(g_already_open, e.what());
     } catch (const rocksq::CorruptionError& e) {
       PyErr_SetString(g_corruption, e.what());
+    } catch (const rocksq::LeaseError& e) {
+      PyErr_SetString(g_lease, e.what());
     } catch (const rocksq::Error& e) {
       PyErr_SetString(g_error, e.what());
     }

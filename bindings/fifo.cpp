@@ -82,7 +82,29 @@ void bind(nb::module_& m) {
   b.template op<&ResponseVariant::data, bytes_list>(
       "peek", &Fifo::peek, "The items pop(max_elements) would return, removing nothing.",
       nb::arg("max_elements").none() = 1, no_gil());
-  b.template prop<&ResponseVariant::len, int_of>("len", &Fifo::len, "The number of items held (.len).");
+  b.template waiting_op<&fill_reservation, reservation_of>(
+      "reserve", &Fifo::reserve,
+      "Takes up to max_elements of the oldest unreserved items under a lease, for "
+      "at-least-once delivery: they stay in the queue (counted by len, taking capacity, "
+      "skipped by pop and peek) until ack(lease) removes them or release(lease) puts them back "
+      "at the head.  A lease not acked within lease_seconds is released by itself, and every "
+      "lease is released when the queue is reopened, so a consumer that dies loses nothing.\n\n"
+      "Returns the items (.data), the lease id (.lease, None if nothing was reserved) and "
+      "how many times these items have been reserved (.deliveries, 1 the first time; it "
+      "survives restarts).  timeout: as pop's.",
+      nb::arg("max_elements").none() = 1, nb::arg("lease_seconds").none() = 30.0, no_gil(),
+      nb::arg("timeout").none() = 0.0);
+  b.op("ack", &Fifo::ack,
+       "Removes the items of a lease for good.  Raises LeaseError if the lease is not open "
+       "(unknown, already acked or released, or expired).",
+       nb::arg("lease").none(), no_gil());
+  b.op("release", &Fifo::release,
+       "Puts the items of a lease back at the head of the queue, in their order, ahead of "
+       "every unreserved item.  Raises LeaseError as ack does.",
+       nb::arg("lease").none(), no_gil());
+  b.template prop<&ResponseVariant::len, int_of>("reserved", &Fifo::reserved,
+                                                 "The number of items under a lease (.len).");
+  b.template prop<&ResponseVariant::len, int_of>("len", &Fifo::len, "The number of items held, reserved or not (.len).");
   b.template prop<&ResponseVariant::size, int_of>("payload_size", &Fifo::payload_size,
                                           "Total bytes of the items held (.size).");
   b.template prop<&ResponseVariant::size, int_of>("disk_size", &Fifo::disk_size,
@@ -101,9 +123,12 @@ void bind_fifo(nb::module_& nonblocking, nb::module_& blocking) {
   nb::class_<ResponseVariant>(nonblocking, "ResponseVariant",
                               "The result of a PersistentQueueWithCapacity operation.  "
                               "Created by the library only.")
-      .def_ro("data", &ResponseVariant::data, "list[bytes] for pop(), else None.")
+      .def_ro("data", &ResponseVariant::data, "list[bytes] for pop, peek and reserve, else None.")
       .def_ro("len", &ResponseVariant::len, "int for len, else None.")
-      .def_ro("size", &ResponseVariant::size, "int for payload_size and disk_size, else None.");
+      .def_ro("size", &ResponseVariant::size, "int for payload_size and disk_size, else None.")
+      .def_ro("lease", &ResponseVariant::lease,
+              "int for reserve (None if it reserved nothing), else None.")
+      .def_ro("deliveries", &ResponseVariant::deliveries, "int for reserve, else None.");
   bind_response<Response>(nonblocking, "Response", "ResponseVariant");
   bind<PyNonBlocking>(nonblocking);
   bind<PyBlocking>(blocking);

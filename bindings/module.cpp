@@ -36,6 +36,23 @@ NB_MODULE(_rocksq, m) {
       .value("Newest", rocksq::StartPosition::Newest,
              "The newest element already added (on an empty queue, the next one added).");
 
+  nb::class_<rocksq_py::PyReservation>(
+      m, "Reservation",
+      "What a blocking PersistentQueueWithCapacity.reserve() took.  Made by the library: "
+      "there is no public constructor.")
+      .def_ro("data", &rocksq_py::PyReservation::data, "The items, oldest first.")
+      .def_prop_ro(
+          "lease", [](const rocksq_py::PyReservation& r) { return r.lease; },
+          nb::sig("def lease(self) -> int | None"),
+          "The lease id, for ack() and release(); None if nothing was reserved.")
+      .def_ro("deliveries", &rocksq_py::PyReservation::deliveries,
+              "How many times these items have been reserved, this time included (0 if "
+              "nothing was reserved).")
+      .def("__repr__", [](const rocksq_py::PyReservation& r) {
+        return nb::str("Reservation(data={}, lease={}, deliveries={})")
+            .format(r.data, r.lease, r.deliveries);
+      });
+
   m.def("version", &rocksq::version, "The library's version string.");
   m.def("remove_queue",
         [](rocksq_py::PathArg path) {

@@ -4,8 +4,9 @@
 // wrap the C++ non-blocking queue: an operation submits and gets a Future;
 // the non-blocking flavour returns it as a Response, the blocking one waits
 // for it (interruptibly) and returns the converted result.  A binding line
-// names the C++ method, where the result goes in the Response's variant and
-// how it converts:
+// names the C++ method, where the result goes in the Response's variant (a
+// field, or a function that fills the variant) and how it converts for the
+// blocking flavour:
 //
 //   b.op<&ResponseVariant::data, bytes_list>("pop", &Fifo::pop, doc,
 //                                             nb::arg("max_elements") = 1, no_gil());
@@ -111,6 +112,8 @@ template <>
 inline constexpr const char* kReturns<int_of> = "int";
 template <>
 inline constexpr const char* kReturns<bool_of> = "bool";
+template <>
+inline constexpr const char* kReturns<reservation_of> = "rocksq._rocksq.Reservation";
 
 template <typename Flavour, typename Queue, typename ResponseT>
 class QueueBinder {
@@ -289,7 +292,11 @@ class QueueBinder {
     } else {
       return ResponseT{ResponseCore(std::move(future), [](const R& value) {
         Variant v;
-        if constexpr (!std::is_null_pointer_v<decltype(Field)>) v.*Field = Convert(value);
+        if constexpr (std::is_invocable_v<decltype(Field), Variant&, const R&>) {
+          Field(v, value);  // a result that fills several fields
+        } else if constexpr (!std::is_null_pointer_v<decltype(Field)>) {
+          v.*Field = Convert(value);
+        }
         return nb::cast(std::move(v));
       })};
     }

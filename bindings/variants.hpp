@@ -19,10 +19,19 @@ namespace nb = nanobind;
 
 // Result of a PersistentQueueWithCapacity operation.
 struct ResponseVariant {
-  std::optional<BytesList> data;  // pop
-  std::optional<nb::int_> len;    // len
-  std::optional<nb::int_> size;   // payload_size, disk_size
+  std::optional<BytesList> data;        // pop, peek, reserve
+  std::optional<nb::int_> len;          // len, reserved
+  std::optional<nb::int_> size;         // payload_size, disk_size
+  std::optional<nb::int_> lease;        // reserve (None if nothing was reserved)
+  std::optional<nb::int_> deliveries;   // reserve
 };
+
+// Fills a ResponseVariant with what a reserve() took.
+inline void fill_reservation(ResponseVariant& v, const rocksq::Reservation& r) {
+  v.data = bytes_list(r.items);
+  if (r.lease != rocksq::kNoLease) v.lease = nb::int_(static_cast<std::uint64_t>(r.lease));
+  v.deliveries = nb::int_(r.deliveries);
+}
 
 // Result of an MpmcQueue operation.
 struct MpmcResponseVariant {

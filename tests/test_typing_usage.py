@@ -51,6 +51,27 @@ def test_blocking_fifo_types(tmp_path: pathlib.Path) -> None:
         assert_type(q.disk_size, int)
 
 
+def test_lease_types(tmp_path: pathlib.Path) -> None:
+    with nonblocking.PersistentQueueWithCapacity(tmp_path / "q") as q:
+        q.push([b"a", b"b"]).get()
+        variant = q.reserve(1, lease_seconds=5.0, timeout=None).get()
+        assert_type(variant.data, Optional[List[bytes]])
+        assert_type(variant.lease, Optional[int])
+        assert_type(variant.deliveries, Optional[int])
+        assert variant.lease is not None
+        assert_type(q.ack(variant.lease), nonblocking.Response)
+        assert_type(q.reserved.get().len, Optional[int])
+    with blocking.PersistentQueueWithCapacity(tmp_path / "q") as b:
+        r = b.reserve(2)
+        assert_type(r, rocksq.Reservation)
+        assert_type(r.data, List[bytes])
+        assert_type(r.lease, Optional[int])
+        assert_type(r.deliveries, int)
+        assert r.data == [b"b"] and r.lease is not None
+        assert_type(b.release(r.lease), None)
+        assert_type(b.reserved, int)
+
+
 def test_mpmc_types(tmp_path: pathlib.Path) -> None:
     with nonblocking.MpmcQueue(tmp_path / "log", ttl=60, max_inflight_ops=10) as q:
         assert_type(q.add([b"a"]), nonblocking.MpmcResponse)

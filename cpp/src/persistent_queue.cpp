@@ -43,9 +43,43 @@ auto BasicPersistentQueueWithCapacity<F>::pop(std::size_t max_elements,
   return internal::run_waiting<F, FifoStore>(
       service(), timeout,
       [max_elements](FifoStore& s, bool final) -> std::optional<std::vector<std::string>> {
-        if (s.len() == 0 && !final) return std::nullopt;
+        if (s.available() == 0 && !final) return std::nullopt;
         return s.pop(max_elements);
       });
+}
+
+template <typename F>
+auto BasicPersistentQueueWithCapacity<F>::reserve(std::size_t max_elements,
+                                                  std::chrono::milliseconds lease_duration,
+                                                  std::chrono::nanoseconds timeout)
+    -> Result<Reservation> {
+  if (timeout <= std::chrono::nanoseconds::zero() || max_elements == 0) {
+    return internal::run<F, FifoStore>(service(), [max_elements, lease_duration](FifoStore& s) {
+      return s.reserve(max_elements, lease_duration);
+    });
+  }
+  return internal::run_waiting<F, FifoStore>(
+      service(), timeout,
+      [max_elements, lease_duration](FifoStore& s, bool final) -> std::optional<Reservation> {
+        if (s.available() == 0 && !final) return std::nullopt;
+        return s.reserve(max_elements, lease_duration);
+      });
+}
+
+template <typename F>
+auto BasicPersistentQueueWithCapacity<F>::ack(LeaseId lease) -> Result<void> {
+  return internal::run<F, FifoStore>(service(), [lease](FifoStore& s) { s.ack(lease); });
+}
+
+template <typename F>
+auto BasicPersistentQueueWithCapacity<F>::release(LeaseId lease) -> Result<void> {
+  return internal::run_waking<F, FifoStore>(service(),
+                                            [lease](FifoStore& s) { s.release(lease); });
+}
+
+template <typename F>
+auto BasicPersistentQueueWithCapacity<F>::reserved() -> Result<std::size_t> {
+  return internal::run<F, FifoStore>(service(), [](FifoStore& s) { return s.reserved(); });
 }
 
 template <typename F>

@@ -35,6 +35,9 @@ struct FakeStore {
     committed.insert(committed.end(), staged.begin(), staged.end());
     staged.clear();
   }
+  std::chrono::steady_clock::time_point housekeep_due() const {
+    return std::chrono::steady_clock::time_point::max();
+  }
   void rollback() {
     ++rollbacks;
     staged.clear();

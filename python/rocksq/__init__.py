@@ -14,9 +14,11 @@ from . import _rocksq
 from ._rocksq import (
     AlreadyOpenError,
     CorruptionError,
+    LeaseError,
     OperationInterrupted,
     QueueClosedError,
     QueueFullError,
+    Reservation,
     RocksqError,
     StartPosition,
     remove_mpmc_queue,
@@ -26,8 +28,8 @@ from ._rocksq import (
 from . import _asyncio, _signatures
 
 # The exceptions are defined by the extension; they are rocksq's.
-for _error in (AlreadyOpenError, CorruptionError, OperationInterrupted, QueueClosedError,
-               QueueFullError, RocksqError):
+for _error in (AlreadyOpenError, CorruptionError, LeaseError, OperationInterrupted,
+               QueueClosedError, QueueFullError, RocksqError):
     _error.__module__ = __name__
 
 _signatures.install(
@@ -44,9 +46,11 @@ __version__: str = version()
 __all__ = [
     "AlreadyOpenError",
     "CorruptionError",
+    "LeaseError",
     "OperationInterrupted",
     "QueueClosedError",
     "QueueFullError",
+    "Reservation",
     "RocksqError",
     "StartPosition",
     "blocking",

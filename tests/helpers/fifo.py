@@ -31,6 +31,23 @@ class Blocking:
     def payload_size(self):
         return self.q.payload_size
 
+    def peek(self, n=1):
+        return self.q.peek(n)
+
+    def reserve(self, n=1, lease_seconds=3600.0, **kw):
+        """(items, lease, deliveries)"""
+        r = self.q.reserve(n, lease_seconds, **kw)
+        return r.data, r.lease, r.deliveries
+
+    def ack(self, lease):
+        assert self.q.ack(lease) is None
+
+    def release(self, lease):
+        assert self.q.release(lease) is None
+
+    def reserved(self):
+        return self.q.reserved
+
     def disk_size(self):
         return self.q.disk_size
 
@@ -57,6 +74,23 @@ class Nonblocking:
 
     def payload_size(self):
         return self.q.payload_size.get().size
+
+    def peek(self, n=1):
+        return self.q.peek(n).get().data
+
+    def reserve(self, n=1, lease_seconds=3600.0, **kw):
+        v = self.q.reserve(n, lease_seconds, **kw).get()
+        assert v.len is None and v.size is None
+        return v.data, v.lease, v.deliveries
+
+    def ack(self, lease):
+        assert self.q.ack(lease).get().data is None
+
+    def release(self, lease):
+        assert self.q.release(lease).get().data is None
+
+    def reserved(self):
+        return self.q.reserved.get().len
 
     def disk_size(self):
         return self.q.disk_size.get().size

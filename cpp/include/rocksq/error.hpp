@@ -43,6 +43,13 @@ class CorruptionError : public Error {
   using Error::Error;
 };
 
+// ack() or release() named a lease that is not open: unknown, already acked
+// or released, or expired (released by itself).  Nothing was changed.
+class LeaseError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace rocksq
 
 #endif  // ROCKSQ_ERROR_HPP_

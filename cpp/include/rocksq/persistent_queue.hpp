@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "rocksq/flavour.hpp"
+#include "rocksq/lease.hpp"
 #include "rocksq/options.hpp"
 #include "rocksq/queue_control.hpp"
 
@@ -57,7 +58,24 @@ class BasicPersistentQueueWithCapacity : public QueueControl {
                                        std::chrono::nanoseconds timeout = {});
   // The items pop(max_elements) would return, removing nothing.
   Result<std::vector<std::string>> peek(std::size_t max_elements = 1);
-  // Items held.
+
+  // At-least-once delivery (see lease.hpp).  Takes up to max_elements of the
+  // oldest unreserved items under a new lease that ends after lease_duration
+  // unless acked; waits for one as pop() does.  Reserved items still count
+  // in len() and against max_elements; pop() and peek() skip them.  Fails
+  // with std::invalid_argument if lease_duration is not positive.
+  Result<Reservation> reserve(std::size_t max_elements = 1,
+                              std::chrono::milliseconds lease_duration = kDefaultLeaseDuration,
+                              std::chrono::nanoseconds timeout = {});
+  // Removes a lease's items for good.  Fails with LeaseError if the lease is
+  // not open (unknown, acked, released or expired).
+  Result<void> ack(LeaseId lease);
+  // Puts a lease's items back at the head, in their order, ahead of every
+  // unreserved item.  Fails with LeaseError as ack().
+  Result<void> release(LeaseId lease);
+  // Items under a lease.
+  Result<std::size_t> reserved();
+  // Items held, reserved or not.
   Result<std::size_t> len();
   Result<bool> is_empty();
   // Total bytes of the items held.

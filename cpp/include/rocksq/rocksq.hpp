@@ -10,6 +10,7 @@
 #include "rocksq/error.hpp"
 #include "rocksq/fork.hpp"
 #include "rocksq/inspect.hpp"
+#include "rocksq/lease.hpp"
 #include "rocksq/mpmc_queue.hpp"
 #include "rocksq/nonblocking/mpmc_queue.hpp"
 #include "rocksq/nonblocking/persistent_queue.hpp"

@@ -4,7 +4,7 @@
 //
 // The rules, written once here for every queue:
 //  - Errors (execute_group): an operation the store refuses before staging
-//    anything (QueueFullError, std::invalid_argument) fails alone and the
+//    anything (QueueFullError, LeaseError, std::invalid_argument) fails alone and the
 //    rest of its group goes on; any other error, or a failed commit, fails
 //    the whole group (and the waiting operations), and the store is rolled
 //    back to what is in the database: nothing of the group is visible.
@@ -12,14 +12,17 @@
 //    room under max_inflight_ops, and is served, oldest first, after each
 //    operation that may feed it; it ends at its deadline (checked as timed
 //    work) or at close with what there is.
-//  - Timed work: the store's housekeep() stages it (e.g. TTL expiry) and is
-//    committed and rolled back under the same rule, between groups.
+//  - Timed work: the store's housekeep() stages it (e.g. TTL expiry, the
+//    end of a lease) and is committed and rolled back under the same rule,
+//    between groups; waiting operations are staged again after it.
 //  - fork(): a queue opened before fork() refuses every call in the child,
 //    whose copy of it has no worker thread and must not write to the
 //    parent's database; closing it there leaks it on purpose.
 //
-// A Store provides commit(), rollback() and housekeep() (stage timed work,
-// return when it is next due, steady_clock::time_point::max() if never).
+// A Store provides commit(), rollback(), housekeep() (stage timed work,
+// return when it is next due, steady_clock::time_point::max() if never) and
+// housekeep_due() (when a group's operations made it due, max if they
+// cannot).
 #ifndef ROCKSQ_SRC_RUNTIME_SERVICE_HPP_
 #define ROCKSQ_SRC_RUNTIME_SERVICE_HPP_
 
@@ -143,6 +146,8 @@ SteadyTime execute_group(Store& store, Worker::Group& group, WaitingOps<Store>& 
       if (op.wakes() && !waiting.empty()) waiting.retry(store, false, &ended);
     } catch (const QueueFullError&) {
       op.fail(std::current_exception());
+    } catch (const LeaseError&) {
+      op.fail(std::current_exception());
     } catch (const std::invalid_argument&) {
       op.fail(std::current_exception());
     } catch (...) {
@@ -156,7 +161,7 @@ SteadyTime execute_group(Store& store, Worker::Group& group, WaitingOps<Store>& 
   }
   remove_parked();
   for (auto& op : ended) op->publish();
-  return waiting.next_deadline();
+  return std::min(waiting.next_deadline(), store.housekeep_due());
 }
 
 // Ends the waiting operations whose deadline is past (all of them if
@@ -272,12 +277,21 @@ class Service final : public ServiceBase {
 
  private:
   Worker::TickDone housekeep() {
-    const bool ended = end_waiting(*store_, waiting_, false);
+    bool ended = end_waiting(*store_, waiting_, false);
+    std::vector<std::shared_ptr<Op<Store>>> served;  // by what the timed work freed
     try {
       const auto due = store_->housekeep();
+      if (!waiting_.empty()) waiting_.retry(*store_, false, &served);
       store_->commit();
+      for (auto& op : served) op->publish();
+      ended = ended || !served.empty();
       return {std::min(due, waiting_.next_deadline()), ended};
     } catch (...) {
+      const std::exception_ptr error = std::current_exception();
+      for (auto& op : served) {
+        op->fail(error);
+        op->publish();
+      }
       store_->rollback();
       throw;
     }

@@ -34,8 +34,10 @@ FifoStore::FifoStore(const std::string& path, std::size_t max_elements, const Op
 FifoStore::FifoStore(Database db, std::size_t max_elements, const Options& options)
     : db_(std::move(db)),
       max_elements_(max_elements),
-      cache_budget_(options.memory_cache_bytes) {
+      cache_budget_(options.memory_cache_bytes),
+      clock_(options.clock ? options.clock : system_clock()) {
   load_meta();
+  load_chunks();
 }
 
 void FifoStore::load_meta() {
@@ -61,9 +63,9 @@ void FifoStore::load_meta() {
 
 void FifoStore::push(std::vector<std::string>&& items) {
   if (items.empty()) return;
-  if (count_ + items.size() > max_elements_) {
+  if (len() + items.size() > max_elements_) {
     throw QueueFullError("rocksq: push failed for " + db_.path() + ": the queue holds " +
-                         std::to_string(count_) + " of at most " +
+                         std::to_string(len()) + " of at most " +
                          std::to_string(max_elements_) + " items (max_elements); pushing " +
                          std::to_string(items.size()) + " more would exceed it");
   }
@@ -94,6 +96,17 @@ void FifoStore::push(std::vector<std::string>&& items) {
 }
 
 std::vector<std::string> FifoStore::pop(std::size_t max_items) {
+  if (available_.empty() && leases_.empty()) return pop_segments(max_items);
+  expire_leases();
+  std::vector<std::string> out = pop_chunks(max_items);  // available chunks come first
+  std::vector<std::string> rest = pop_segments(max_items - out.size());
+  if (out.empty()) return rest;
+  out.insert(out.end(), std::make_move_iterator(rest.begin()),
+             std::make_move_iterator(rest.end()));
+  return out;
+}
+
+std::vector<std::string> FifoStore::pop_segments(std::size_t max_items) {
   const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(max_items, count_));
   std::vector<std::string> out;
   if (n == 0) return out;
@@ -126,10 +139,19 @@ std::vector<std::string> FifoStore::pop(std::size_t max_items) {
 }
 
 std::vector<std::string> FifoStore::peek(std::size_t max_items) {
-  const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(max_items, count_));
   std::vector<std::string> out;
-  if (n == 0) return out;
-  if (cache_items_ < n) load_segments(n);
+  if (!leases_.empty()) expire_leases();
+  for (auto chunk = available_.begin(); chunk != available_.end() && out.size() < max_items;
+       ++chunk) {
+    const std::size_t take = std::min(max_items - out.size(), chunk->second.size());
+    out.insert(out.end(), chunk->second.items->begin(),
+               chunk->second.items->begin() + static_cast<std::ptrdiff_t>(take));
+  }
+  const std::size_t from_segments =
+      static_cast<std::size_t>(std::min<std::uint64_t>(max_items - out.size(), count_));
+  if (from_segments == 0) return out;
+  if (cache_items_ < from_segments) load_segments(from_segments);
+  const std::size_t n = out.size() + from_segments;
   out.reserve(n);
   std::size_t offset = static_cast<std::size_t>(head_off_);
   for (auto segment = cache_.begin(); out.size() < n; ++segment, offset = 0) {
@@ -189,7 +211,10 @@ void FifoStore::load_segments(std::size_t items_needed) {
 }
 
 void FifoStore::commit() {
-  if (!batch_pending_) return;
+  if (!batch_pending_) {
+    undo_.clear();  // a release writes nothing
+    return;
+  }
   const std::string meta =
       layout::encode(layout::FifoMeta{head_seg_, head_off_, tail_seg_, count_, bytes_});
   batch_.Put(rocksdb::Slice(kMetaKey.data(), kMetaKey.size()), meta);
@@ -197,12 +222,20 @@ void FifoStore::commit() {
   batch_.Clear();
   batch_pending_ = false;
   staged_.clear();  // now in the database
+  undo_.clear();
 }
 
 void FifoStore::rollback() {
   batch_.Clear();
   batch_pending_ = false;
   load_meta();
+  if (!undo_.empty()) {
+    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
+    undo_.clear();
+    chunk_items_ = saved_counters_.chunk_items;
+    chunk_bytes_ = saved_counters_.chunk_bytes;
+    available_chunk_items_ = saved_counters_.available_chunk_items;
+  }
 }
 
 }  // namespace internal

@@ -7,6 +7,9 @@
 //   "i" + seq(BE)  -> MPMC: the segment's MpmcIndexEntry
 //   "l" + label    -> MPMC: the label's Cursor
 //   "t"            -> MPMC: the TTL in seconds of the last open (for rocksq info)
+//   "r" + seg(BE) + offset(BE) -> FIFO: items taken out of the segments by
+//                     reserve (a ChunkRecord), keyed by where the first of
+//                     them stood, so that chunks sort in the items' order
 //
 // Values are varints.  Decoders check the encoding only (false, leaving the
 // output untouched, on a short, overlong or unknown-format value); the
@@ -30,6 +33,7 @@ inline constexpr std::string_view kTtlKey = "t";
 inline constexpr char kSegmentPrefix = 'd';
 inline constexpr char kIndexPrefix = 'i';
 inline constexpr char kLabelPrefix = 'l';
+inline constexpr char kChunkPrefix = 'r';
 // The first field of "m": a store refuses a meta it does not know.
 inline constexpr std::uint64_t kMetaFormat = 1;
 
@@ -42,6 +46,33 @@ inline std::string label_key(std::string_view label) {
   key.append(label);
   return key;
 }
+// Where a chunk's first item stood: segment seg, position offset in it.
+// Splitting a chunk keeps seg and adds to offset (which may then pass the
+// segment's end: only the order matters).
+struct ChunkKey {
+  std::uint64_t seg = 0;
+  std::uint64_t offset = 0;
+  bool operator<(const ChunkKey& o) const {
+    return seg < o.seg || (seg == o.seg && offset < o.offset);
+  }
+  bool operator==(const ChunkKey& o) const { return seg == o.seg && offset == o.offset; }
+};
+inline std::string chunk_key(const ChunkKey& k) {
+  std::string key = numbered_key(kChunkPrefix, k.seg);
+  put_fixed64_be(&key, k.offset);
+  return key;
+}
+inline bool decode_chunk_key(std::string_view key, ChunkKey* out) {
+  ChunkKey k;
+  if (key.empty() || key.front() != kChunkPrefix) return false;
+  key.remove_prefix(1);
+  if (!get_fixed64_be(&key, &k.seg) || !get_fixed64_be(&key, &k.offset) || !key.empty()) {
+    return false;
+  }
+  *out = k;
+  return true;
+}
+
 // [lower, upper) bounds of every key with the given prefix.
 inline std::string prefix_lower(char prefix) { return std::string(1, prefix); }
 inline std::string prefix_upper(char prefix) {
@@ -159,6 +190,16 @@ inline bool decode(std::string_view in, Cursor* out) {
   if (!detail::decode_fields(in, &c.seq, &c.offset)) return false;
   *out = c;
   return true;
+}
+
+// FIFO "r" + key: how many times the items were reserved, then the items in
+// the encoding of a segment (segment.hpp).
+inline std::string encode_chunk_header(std::uint64_t deliveries) {
+  return detail::encode_fields(deliveries);
+}
+// Splits a chunk record into its delivery count and its segment encoding.
+inline bool decode_chunk_header(std::string_view* in, std::uint64_t* deliveries) {
+  return get_varint64(in, deliveries);
 }
 
 // "t": the TTL in seconds.

@@ -86,6 +86,8 @@ class MpmcStore {
   SteadyClock::time_point expiry_due() const;
   // Timed work: expire(), and when to come back (at most a second later).
   SteadyClock::time_point housekeep();
+  // Its ticks schedule themselves (at least every second).
+  SteadyClock::time_point housekeep_due() const { return SteadyClock::time_point::max(); }
 
   // Writes everything staged since the last commit as one write; throws if
   // that fails (the caller then rolls back).  Then, once enough has expired
