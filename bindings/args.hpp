@@ -51,6 +51,12 @@ struct LeaseArg : ArgBase {
   rocksq::LeaseId value() const { return lease_from_python(object); }
 };
 
+// Whether a read commits: True or False only (any other object is more
+// likely a mistake than a truth value).
+struct CommitArg : ArgBase {
+  bool value() const { return flag_from_python(object, "commit"); }
+};
+
 // Arguments converted by the caller, which names them: an int, a path.
 struct IntArg : ArgBase {};
 struct PathArg : ArgBase {};
@@ -81,6 +87,10 @@ struct PyArgOf<std::chrono::nanoseconds> {
 template <>
 struct PyArgOf<std::chrono::milliseconds> {
   using type = LeaseSecondsArg;
+};
+template <>
+struct PyArgOf<bool> {
+  using type = CommitArg;
 };
 template <>
 struct PyArgOf<rocksq::LeaseId> {
@@ -122,6 +132,9 @@ struct path_name {
 struct timeout_name {
   static constexpr auto name = const_name("float | None");
 };
+struct bool_name {
+  static constexpr auto name = const_name("bool");
+};
 struct float_name {
   static constexpr auto name = const_name("float");
 };
@@ -140,6 +153,8 @@ struct type_caster<rocksq_py::TimeoutArg> : arg_caster<rocksq_py::TimeoutArg, ti
 template <>
 struct type_caster<rocksq_py::LeaseSecondsArg>
     : arg_caster<rocksq_py::LeaseSecondsArg, float_name> {};
+template <>
+struct type_caster<rocksq_py::CommitArg> : arg_caster<rocksq_py::CommitArg, bool_name> {};
 template <>
 struct type_caster<rocksq_py::LeaseArg> : arg_caster<rocksq_py::LeaseArg, int_name> {};
 template <>

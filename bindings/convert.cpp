@@ -177,6 +177,14 @@ std::chrono::milliseconds lease_duration_from_python(nb::handle value) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
 
+bool flag_from_python(nb::handle value, const char* argument) {
+  if (!PyBool_Check(value.ptr())) {
+    raise(PyExc_TypeError,
+          std::string(argument) + " must be True or False, got " + python_type_name(value));
+  }
+  return value.ptr() == Py_True;
+}
+
 rocksq::LeaseId lease_from_python(nb::handle value) {
   return rocksq::LeaseId{count_from_python(value, "lease")};
 }

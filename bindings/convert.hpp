@@ -51,6 +51,9 @@ std::chrono::nanoseconds timeout_from_python(nb::handle value);
 // up to milliseconds.
 std::chrono::milliseconds lease_duration_from_python(nb::handle value);
 
+// True or False: TypeError for anything else.
+bool flag_from_python(nb::handle value, const char* argument);
+
 // A lease id (a non-negative int).
 rocksq::LeaseId lease_from_python(nb::handle value);
 

@@ -47,7 +47,10 @@ const char* const kNextDoc =
     "no_gil : bool\n    Release the GIL while the call waits.  Default True.\n"
     "timeout : float or None\n    If there is nothing to read, how many seconds to wait for "
     "an element (0, the default: not at all; None: until one is added or the log is "
-    "closed).\n\n"
+    "closed).\n"
+    "commit : bool\n    False moves the cursor in memory only, until commit(label): after a "
+    "reopen (or a crash) the label resumes after its last committed read, so what was read "
+    "since is delivered again (at-least-once).  Default True.\n\n"
     "The result is (items, expired): expired is True when elements this label had not "
     "read yet were removed by the TTL (reading goes on with the oldest element held).";
 
@@ -90,10 +93,16 @@ void bind(nb::module_& m) {
        nb::arg("items").none(), no_gil());
   b.template waiting_op<&MpmcResponseVariant::data, next_tuple>(
       "next", &Mpmc::next, kNextDoc, nb::arg("label").none(), nb::arg("start_position").none(),
-      nb::arg("max_elements").none() = 1, no_gil(), nb::arg("timeout").none() = 0.0);
+      nb::arg("max_elements").none() = 1, no_gil(), nb::arg("timeout").none() = 0.0,
+      nb::arg("commit").none() = true);
+  b.op("commit", &Mpmc::commit,
+       "Makes durable where label's reads (those with commit=False) left its cursor.  Raises "
+       "ValueError if there is no such label.",
+       nb::arg("label").none(), no_gil());
   b.template op<&MpmcResponseVariant::data, next_tuple>(
       "peek", &Mpmc::peek,
-      "What next() would return, (items, expired), moving no cursor and creating no label.",
+      "What next() would return after a reopen, (items, expired): from the label's last "
+      "committed position, moving no cursor and creating no label.",
       nb::arg("label").none(), nb::arg("start_position").none(),
       nb::arg("max_elements").none() = 1, no_gil());
   b.template op<&MpmcResponseVariant::removed_label, bool_of>(
@@ -102,7 +111,8 @@ void bind(nb::module_& m) {
       "if the label existed (.removed_label).",
       nb::arg("label").none(), no_gil());
   b.template prop<&MpmcResponseVariant::labels, str_list>("labels", &Mpmc::labels,
-                                                 "The consumer labels, sorted (.labels).");
+                                                 "The consumer labels, sorted (.labels); a label read only with commit=False "
+                                                 "appears once committed.");
   b.template prop<&MpmcResponseVariant::len, int_of>(
       "len", &Mpmc::len, "The number of elements held, expired ones excluded (.len).");
   b.template prop<&MpmcResponseVariant::size, int_of>("payload_size", &Mpmc::payload_size,

@@ -20,6 +20,7 @@
 #ifndef ROCKSQ_BINDINGS_OPS_HPP_
 #define ROCKSQ_BINDINGS_OPS_HPP_
 
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <initializer_list>
@@ -152,16 +153,18 @@ class QueueBinder {
     return *this;
   }
 
-  // A method whose last C++ parameter is a timeout (a read that may wait):
-  // in Python it comes after no_gil, as the keyword timeout.
+  // A method with a timeout parameter (a read that may wait): in Python
+  // no_gil comes right before it, and the parameters after it (options such
+  // as commit) follow in their order.
   template <auto Field, auto Convert, typename Method, typename... Extra>
   QueueBinder& waiting_op(const char* name, Method method, const char* doc,
                           const Extra&... extra) {
     using Params = typename MethodOf<Method>::Params;
-    constexpr std::size_t kLeading = std::tuple_size<Params>::value - 1;  // all but the timeout
-    using Leading = std::make_index_sequence<kLeading>;
-    return this->template bind_waiting_op<Field, Convert>(name, method, doc, Leading{},
-                                                          extra...);
+    constexpr std::size_t kTimeout = index_of_timeout<Params>();
+    constexpr std::size_t kTrailing = std::tuple_size<Params>::value - kTimeout - 1;
+    return this->template bind_waiting_op<Field, Convert>(
+        name, method, doc, std::make_index_sequence<kTimeout>{},
+        std::make_index_sequence<kTrailing>{}, extra...);
   }
 
   // A read-only property (no arguments).
@@ -224,19 +227,34 @@ class QueueBinder {
   }
 
  private:
-  template <auto Field, auto Convert, typename Method, std::size_t... I, typename... Extra>
+  template <typename Params, std::size_t I = 0>
+  static constexpr std::size_t index_of_timeout() {
+    static_assert(I < std::tuple_size<Params>::value, "a waiting operation takes a timeout");
+    if constexpr (std::is_same_v<std::tuple_element_t<I, Params>, std::chrono::nanoseconds>) {
+      return I;
+    } else {
+      return index_of_timeout<Params, I + 1>();
+    }
+  }
+
+  template <auto Field, auto Convert, typename Method, std::size_t... I, std::size_t... J,
+            typename... Extra>
   QueueBinder& bind_waiting_op(const char* name, Method method, const char* doc,
-                               std::index_sequence<I...>, const Extra&... extra) {
+                               std::index_sequence<I...>, std::index_sequence<J...>,
+                               const Extra&... extra) {
     using Params = typename MethodOf<Method>::Params;
+    constexpr std::size_t kAfter = sizeof...(I) + 1;  // the first parameter after the timeout
     def_typed(
         cls_, name,
         [method](Self& self, PyArg<std::tuple_element_t<I, Params>>... args, bool no_gil,
-                 TimeoutArg timeout) {
-          return call<Field, Convert>(self, method, Params{args.value()..., timeout.value()},
-                                      no_gil);
+                 TimeoutArg timeout, PyArg<std::tuple_element_t<kAfter + J, Params>>... options) {
+          // Converted in order, before submitting.
+          return call<Field, Convert>(
+              self, method, Params{args.value()..., timeout.value(), options.value()...}, no_gil);
         },
         {nb::detail::make_caster<PyArg<std::tuple_element_t<I, Params>>>::Name.text..., "bool",
-         "float | None"},
+         "float | None",
+         nb::detail::make_caster<PyArg<std::tuple_element_t<kAfter + J, Params>>>::Name.text...},
         kBlocking ? kReturns<Convert> : kResponse, keep(with_returns(doc)), extra...);
     return *this;
   }

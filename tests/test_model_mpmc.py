@@ -1,5 +1,6 @@
 """Guarantee 8 for the MPMC log: a hypothesis state machine drives MpmcQueue
-(add/next/labels/remove_label/len/payload_size/close+reopen, either flavour
+(add/next, committing or not/commit/labels/remove_label/len/payload_size/
+close+reopen, either flavour
 and another memory budget after each reopen, and pipelines of non-blocking
 requests resolved in any order) against a pure-Python model (a long TTL:
 nothing expires here; TTL has its own tests) and checks every result."""
@@ -33,8 +34,11 @@ class BlockingLog:
     def add(self, items):
         self.q.add(items)
 
-    def next(self, label, start, n):
-        return self.q.next(label, start, n)
+    def next(self, label, start, n, commit=True):
+        return self.q.next(label, start, n, commit=commit)
+
+    def commit(self, label):
+        assert self.q.commit(label) is None
 
     def labels(self):
         return self.q.labels
@@ -59,8 +63,11 @@ class NonblockingLog(BlockingLog):
     def add(self, items):
         self.q.add(items).get()
 
-    def next(self, label, start, n):
-        return self.q.next(label, start, n).get().data
+    def next(self, label, start, n, commit=True):
+        return self.q.next(label, start, n, commit=commit).get().data
+
+    def commit(self, label):
+        assert self.q.commit(label).get().data is None
 
     def labels(self):
         return self.q.labels.get().labels
@@ -85,6 +92,7 @@ class MpmcMachine(RuleBasedStateMachine):
         self.path = self.dir + "/log"
         self.log = []  # every element added (nothing expires)
         self.cursors = {}  # label -> index of the next element it reads
+        self.durable = {}  # label -> its cursor as last committed
         self.q = flavour(self.path, budget)
 
     def teardown(self):
@@ -109,15 +117,29 @@ class MpmcMachine(RuleBasedStateMachine):
         self.cursors[label] = cursor + len(expected)
         return (expected, False)
 
-    @rule(label=LABEL, start=POSITION, n=st.integers(0, 6))
-    def next(self, label, start, n):
+    @rule(label=LABEL, start=POSITION, n=st.integers(0, 6), commit=st.booleans())
+    def next(self, label, start, n, commit):
         expected = self.expect_next(label, start, n)
-        assert self.q.next(label, start, n) == expected
+        if commit:
+            self.durable[label] = self.cursors[label]
+        assert self.q.next(label, start, n, commit) == expected
+
+    @rule(label=LABEL)
+    def commit(self, label):
+        if label not in self.cursors:
+            try:
+                self.q.commit(label)
+            except ValueError:
+                return
+            raise AssertionError("commit of an unknown label succeeded")
+        self.q.commit(label)
+        self.durable[label] = self.cursors[label]
 
     @rule(label=LABEL, start=POSITION, n=st.integers(0, 6))
     def peek(self, label, start, n):
-        """What next would return, without its effect on the model."""
-        cursors = dict(self.cursors)
+        """What next would return after a reopen, without its effect."""
+        cursors = self.cursors
+        self.cursors = dict(self.durable)
         expected = self.expect_next(label, start, n)
         self.cursors = cursors
         peeked = self.q.q.peek(label, start, n)
@@ -127,12 +149,13 @@ class MpmcMachine(RuleBasedStateMachine):
 
     @rule()
     def labels(self):
-        assert sorted(self.q.labels()) == sorted(self.cursors)
+        assert sorted(self.q.labels()) == sorted(self.durable)
 
     @rule(label=LABEL)
     def remove_label(self, label):
         assert self.q.remove_label(label) == (label in self.cursors)
         self.cursors.pop(label, None)
+        self.durable.pop(label, None)
 
     @rule()
     def sizes(self):
@@ -142,6 +165,7 @@ class MpmcMachine(RuleBasedStateMachine):
     @rule(flavour=FLAVOURS, budget=BUDGET)
     def reopen(self, flavour, budget):
         self.q.close()
+        self.cursors = dict(self.durable)  # reads not committed are delivered again
         self.q = flavour(self.path, budget)
 
     @rule(requests=st.lists(REQUEST, min_size=2, max_size=5), data=st.data())
@@ -160,6 +184,7 @@ class MpmcMachine(RuleBasedStateMachine):
                 expected.append(None)
             elif kind == "next":
                 expected.append(self.expect_next(*arg))
+                self.durable[arg[0]] = self.cursors[arg[0]]
             else:
                 expected.append(len(self.log))
         for i in data.draw(st.permutations(range(len(requests)))):

@@ -40,15 +40,15 @@ def test_every_public_callable_has_a_signature():
 
 
 def test_the_next_signature_is_that_of_rocksq_0_3_0():
-    # 0.3.0's parameters first, in order; the waiting read's timeout after
-    # them with today's behaviour as its default (positional 0.3.0 calls bind
-    # exactly as before).
+    # 0.3.0's parameters first, in order; then the waiting read's timeout and
+    # commit, whose defaults are today's behaviour (0.3.0 calls bind as before).
     assert OURS["nonblocking.MpmcQueue.next"] == [
         ["self", "POSITIONAL_ONLY", None], ["label", "POSITIONAL_OR_KEYWORD", None],
         ["start_position", "POSITIONAL_OR_KEYWORD", None],
         ["max_elements", "POSITIONAL_OR_KEYWORD", "1"],
         ["no_gil", "POSITIONAL_OR_KEYWORD", "True"],
-        ["timeout", "POSITIONAL_OR_KEYWORD", "0.0"]]
+        ["timeout", "POSITIONAL_OR_KEYWORD", "0.0"],
+        ["commit", "POSITIONAL_OR_KEYWORD", "True"]]
 
 
 @pytest.mark.skipif(not REFERENCE, reason="ROCKSQ_REFERENCE_PYTHON is unset (tools/test.sh "

@@ -36,20 +36,21 @@ auto BasicMpmcQueue<F>::add(std::vector<std::string> items) -> Result<void> {
 
 template <typename F>
 auto BasicMpmcQueue<F>::next(std::string label, StartPosition start_position,
-                             std::size_t max_elements, std::chrono::nanoseconds timeout)
-    -> Result<NextResult> {
+                             std::size_t max_elements, std::chrono::nanoseconds timeout,
+                             bool commit) -> Result<NextResult> {
   if (timeout <= std::chrono::nanoseconds::zero() || max_elements == 0) {
     return internal::run<F, MpmcStore>(
-        service(), [label = std::move(label), start_position, max_elements](MpmcStore& s) {
-          return s.next(label, start_position, max_elements);
+        service(),
+        [label = std::move(label), start_position, max_elements, commit](MpmcStore& s) {
+          return s.next(label, start_position, max_elements, commit);
         });
   }
   // A read that found nothing may have created its label: next() would.
   return internal::run_waiting<F, MpmcStore>(
       service(), timeout,
-      [label = std::move(label), start_position, max_elements](
+      [label = std::move(label), start_position, max_elements, commit](
           MpmcStore& s, bool final) -> std::optional<NextResult> {
-        NextResult read = s.next(label, start_position, max_elements);
+        NextResult read = s.next(label, start_position, max_elements, commit);
         if (read.items.empty() && !read.expired && !final) return std::nullopt;
         return read;
       });
@@ -62,6 +63,12 @@ auto BasicMpmcQueue<F>::peek(std::string label, StartPosition start_position,
       service(), [label = std::move(label), start_position, max_elements](MpmcStore& s) {
         return s.peek(label, start_position, max_elements);
       });
+}
+
+template <typename F>
+auto BasicMpmcQueue<F>::commit(std::string label) -> Result<void> {
+  return internal::run<F, MpmcStore>(
+      service(), [label = std::move(label)](MpmcStore& s) { s.commit_label(label); });
 }
 
 template <typename F>

@@ -71,12 +71,20 @@ class BasicMpmcQueue : public QueueControl {
   // starts at start_position (ignored for existing labels).  If there is no
   // element to read (and nothing expired to report), waits up to timeout
   // (kWaitForever: until one is added or the log closes), as pop does.
+  // With commit false the cursor moves in memory only, until commit(label):
+  // after a reopen (or a crash) the label resumes after its last committed
+  // read, so the reads not committed are delivered again.
   Result<NextResult> next(std::string label, StartPosition start_position,
-                          std::size_t max_elements = 1, std::chrono::nanoseconds timeout = {});
-  // What next() would return, moving no cursor and creating no label.
+                          std::size_t max_elements = 1, std::chrono::nanoseconds timeout = {},
+                          bool commit = true);
+  // Makes durable where label's reads left its cursor.  Fails with
+  // std::invalid_argument if there is no such label.
+  Result<void> commit(std::string label);
+  // What next() would return after a reopen (from the last committed
+  // position), moving no cursor and creating no label.
   Result<NextResult> peek(std::string label, StartPosition start_position,
                           std::size_t max_elements = 1);
-  // The labels, sorted.
+  // The labels, sorted (those committed at least once).
   Result<std::vector<std::string>> labels();
   // Forgets label and its cursor; false if it did not exist.
   Result<bool> remove_label(std::string label);

@@ -268,19 +268,28 @@ void MpmcStore::reclaim_space() {
 }
 
 MpmcStore::Read MpmcStore::read(const std::string* label, StartPosition start_position,
-                                std::size_t max_items, const char* operation) {
+                                std::size_t max_items, const char* operation, bool durable) {
   expire();
   Read read;
   const auto found = label ? labels_.find(*label) : labels_.end();
   read.is_new = found == labels_.end();
   Cursor& cursor = read.cursor;
-  if (!read.is_new) {
-    cursor = found->second;
-  } else if (start_position == StartPosition::Oldest || head_seq_ == tail_seq_) {
-    cursor = Cursor{head_seq_, 0};
-    if (start_position == StartPosition::Newest) cursor.seq = tail_seq_;
-  } else {
-    cursor = Cursor{tail_seq_ - 1, last_count_ - 1};
+  if (!read.is_new) cursor = found->second;
+  if (durable && !read.is_new) {
+    // Where the label resumes after a reopen (a label never committed: as new).
+    const auto moved = uncommitted_.find(*label);
+    if (moved != uncommitted_.end()) {
+      read.is_new = !moved->second.has_value();
+      if (moved->second) cursor = *moved->second;
+    }
+  }
+  if (read.is_new) {
+    if (start_position == StartPosition::Oldest || head_seq_ == tail_seq_) {
+      cursor = Cursor{head_seq_, 0};
+      if (start_position == StartPosition::Newest) cursor.seq = tail_seq_;
+    } else {
+      cursor = Cursor{tail_seq_ - 1, last_count_ - 1};
+    }
   }
   read.before = cursor;
   if (cursor.seq < head_seq_) {
@@ -307,20 +316,37 @@ MpmcStore::Read MpmcStore::read(const std::string* label, StartPosition start_po
 }
 
 NextResult MpmcStore::next(const std::string& label, StartPosition start_position,
-                           std::size_t max_items) {
+                           std::size_t max_items, bool commit) {
   // Everything that can fail happens before the state changes.
   Read read = this->read(&label, start_position, max_items, "next");
-  if (read.is_new || !(read.cursor == read.before)) {
+  const bool moves = read.is_new || !(read.cursor == read.before);
+  if (!commit) {
+    if (moves && uncommitted_.count(label) == 0) {
+      uncommitted_.emplace(label, read.is_new ? std::nullopt : std::optional(read.before));
+    }
+  } else if (moves || uncommitted_.erase(label) != 0) {
     batch_.Put(label_key(label), layout::encode(read.cursor));
     staged_ = true;
-    labels_[label] = read.cursor;
+    uncommitted_.erase(label);
   }
+  if (moves) labels_[label] = read.cursor;
   return std::move(read.result);
+}
+
+void MpmcStore::commit_label(const std::string& label) {
+  const auto found = labels_.find(label);
+  if (found == labels_.end()) {
+    throw std::invalid_argument("rocksq: commit failed for " + db_.path() + ": there is no label '" +
+                                label + "'");
+  }
+  if (uncommitted_.erase(label) == 0) return;  // nothing to commit
+  batch_.Put(label_key(label), layout::encode(found->second));
+  staged_ = true;
 }
 
 NextResult MpmcStore::peek(const std::string& label, StartPosition start_position,
                            std::size_t max_items) {
-  return read(&label, start_position, max_items, "peek").result;
+  return read(&label, start_position, max_items, "peek", /*durable=*/true).result;
 }
 
 std::vector<std::string> MpmcStore::peek_oldest(std::size_t max_items) {
@@ -330,13 +356,17 @@ std::vector<std::string> MpmcStore::peek_oldest(std::size_t max_items) {
 std::vector<std::string> MpmcStore::labels() const {
   std::vector<std::string> out;
   out.reserve(labels_.size());
-  for (const auto& entry : labels_) out.push_back(entry.first);
+  for (const auto& entry : labels_) {
+    const auto moved = uncommitted_.find(entry.first);
+    if (moved == uncommitted_.end() || moved->second) out.push_back(entry.first);  // durable ones
+  }
   return out;
 }
 
 bool MpmcStore::remove_label(const std::string& label) {
   const auto found = labels_.find(label);
   if (found == labels_.end()) return false;
+  uncommitted_.erase(label);
   batch_.Delete(label_key(label));
   staged_ = true;
   labels_.erase(found);
@@ -463,6 +493,7 @@ void MpmcStore::rollback() {
   cache_clear();
   load_meta();
   load_labels();
+  uncommitted_.clear();  // those reads are delivered again
 }
 
 }  // namespace internal

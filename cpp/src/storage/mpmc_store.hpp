@@ -12,6 +12,12 @@
 // Operations are staged like FifoStore's: they change the in-memory state
 // and add to a pending WriteBatch; commit() writes them as one RocksDB write
 // and rollback() reloads the state from the database.
+//
+// A read with commit = false moves its label's cursor in memory only
+// (labels_), keeping the durable one in uncommitted_ until commit_label();
+// what shows a label from outside (labels, peek, inspection) shows the
+// durable cursor.  A rollback forgets uncommitted moves: those reads are
+// delivered again.
 #ifndef ROCKSQ_SRC_STORAGE_MPMC_STORE_HPP_
 #define ROCKSQ_SRC_STORAGE_MPMC_STORE_HPP_
 
@@ -57,10 +63,15 @@ class MpmcStore {
 
   // Stages an append of items (nothing if empty).
   void add(std::vector<std::string>&& items);
-  // Stages the cursor move of a read and returns what was read.
+  // Stages the cursor move of a read and returns what was read; with commit
+  // false, the move stays in memory until commit_label(label).
   NextResult next(const std::string& label, StartPosition start_position,
-                  std::size_t max_items);
-  // What next() would return, moving no cursor and creating no label.
+                  std::size_t max_items, bool commit = true);
+  // Stages the durable move of label's cursor to where its reads left it.
+  // Throws std::invalid_argument if there is no such label.
+  void commit_label(const std::string& label);
+  // What next() would return after a reopen (from the durable cursor),
+  // moving no cursor and creating no label.
   NextResult peek(const std::string& label, StartPosition start_position,
                   std::size_t max_items);
   // Up to max_items of the oldest elements held.
@@ -112,9 +123,9 @@ class MpmcStore {
     Cursor before;  // before it
     bool is_new = false;
   };
-  // label null: as a new label would.
+  // label null: as a new label would; durable: from its durable cursor.
   Read read(const std::string* label, StartPosition start_position, std::size_t max_items,
-            const char* operation);
+            const char* operation, bool durable = false);
   void write_staged();
   void reclaim_space();
   std::uint64_t now_ms(bool round_up = false) const;
@@ -147,7 +158,10 @@ class MpmcStore {
   std::uint64_t added_bytes_ = 0;        // bytes ever added
   std::uint64_t last_time_ms_ = 0;       // newest insertion time
   std::uint64_t last_count_ = 0;         // items in segment tail - 1
-  std::map<std::string, Cursor> labels_;
+  std::map<std::string, Cursor> labels_;  // with reads not committed yet
+  // Labels read with commit = false since their last durable move: their
+  // durable cursor (none: the label is not in the database yet).
+  std::map<std::string, std::optional<Cursor>> uncommitted_;
 
   // Segments and index entries staged and not yet committed.
   std::map<std::uint64_t, SegmentPtr> staged_segments_;
