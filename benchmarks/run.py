@@ -44,12 +44,13 @@ WORKLOADS = [
     "fifo_item_sizes",
     "fifo_blocking",
     "call_overhead",
+    "fifo_leases",
 ]
 PERSISTQUEUE_WORKLOADS = {"fifo_roundtrip"}
 # Latency-bound workloads of about a second: the most sensitive to other load
 # on the machine, so they run three times as often (still alternating).
 SHORT_WORKLOADS = {"fifo_roundtrip", "fifo_threads", "mpmc_roundtrip", "fifo_blocking",
-                   "call_overhead"}
+                   "call_overhead", "fifo_leases"}
 IMPLS = ("ours", "reference", "persist-queue")
 
 

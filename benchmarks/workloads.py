@@ -135,6 +135,61 @@ def fifo_blocking(path, scale):
             "blocking 4 threads": rate(per_thread * 4, threaded, "round trips/s")}
 
 
+def fifo_leases(path, scale):
+    """At-least-once consumption (reserve + ack) beside pop: round trips of one
+    item, and batches of 100 pipelined.  The reference has no leases: it
+    reports the pop figures only."""
+    n = 10_000 if scale == "full" else 2_000
+    batches = 200 if scale == "full" else 50
+    q = fifo(path)
+    has_leases = hasattr(q, "reserve")
+    metrics = {}
+
+    def timed(fn, count):
+        start = time.perf_counter()
+        fn(count)
+        return count / (time.perf_counter() - start)
+
+    def pop_trips(count):
+        for _ in range(count):
+            q.push([ITEM]).get()
+            assert len(q.pop().get().data) == 1
+
+    def lease_trips(count):
+        for _ in range(count):
+            q.push([ITEM]).get()
+            r = q.reserve().get()
+            q.ack(r.lease).get()
+
+    batch = [ITEM] * 100
+
+    def pop_batches(count):
+        for _ in range(count):
+            q.push(batch).get()
+            assert len(q.pop(100).get().data) == 100
+
+    def lease_batches(count):
+        for _ in range(count):
+            q.push(batch).get()
+            r = q.reserve(100).get()
+            q.ack(r.lease).get()
+
+    pop_trips(200)  # warm up
+    unit = {"unit": "round trips/s", "better": "higher"}
+    metrics["push+pop round trips"] = {"value": timed(pop_trips, n), **unit}
+    if has_leases:
+        lease_trips(200)
+        metrics["push+reserve+ack round trips"] = {"value": timed(lease_trips, n), **unit}
+    items = {"unit": "items/s", "better": "higher"}
+    metrics["batches of 100: push+pop"] = {"value": 100 * timed(pop_batches, batches), **items}
+    if has_leases:
+        metrics["batches of 100: push+reserve+ack"] = {
+            "value": 100 * timed(lease_batches, batches), **items}
+        assert q.len.get().len == 0 and q.reserved.get().len == 0
+    close(q)
+    return metrics
+
+
 def call_overhead(path, scale):
     """What rocksq._signatures' Python signatures cost a call: try_get() of a
     completed Response (it returns the cached result) through the public
@@ -379,6 +434,7 @@ WORKLOADS = {
     "fifo_item_sizes": fifo_item_sizes,
     "fifo_blocking": fifo_blocking,
     "call_overhead": call_overhead,
+    "fifo_leases": fifo_leases,
 }
 PERSISTQUEUE_WORKLOADS = {"fifo_roundtrip": persistqueue_roundtrip}
 

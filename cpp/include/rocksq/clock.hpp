@@ -2,7 +2,8 @@
 //
 // MPMC logs stamp each element with the wall-clock time it was added (it is
 // stored, so a TTL runs across restarts) and remove it ttl later.  Tests
-// pass a clock of their own in Options::clock instead of sleeping.
+// pass a clock of their own in Options::clock instead of sleeping.  FIFO
+// leases end by this clock too.
 #ifndef ROCKSQ_CLOCK_HPP_
 #define ROCKSQ_CLOCK_HPP_
 
