@@ -61,7 +61,7 @@ class ResponseCore {
  public:
   template <typename T, typename Convert>
   ResponseCore(rocksq::Future<T> future, Convert convert)
-      : result_(std::make_unique<FutureResult<T, Convert>>(std::move(future), std::move(convert))) {}
+      : result_(std::make_shared<FutureResult<T, Convert>>(std::move(future), std::move(convert))) {}
 
   bool is_ready() const { return cached_.is_valid() || result_->is_ready(); }
 
@@ -70,9 +70,12 @@ class ResponseCore {
   // then, and what a signal handler raises meanwhile (the operation goes on).
   nb::object get(std::optional<double> timeout, bool release_gil = true) {
     if (cached_.is_valid()) return cached_;
+    // Its own reference: another thread may convert the result (and drop
+    // result_) while this one waits without the GIL.
+    const std::shared_ptr<PendingResult> pending = result_;
     // A result already there needs no GIL hand-off.
-    if (!result_->is_ready() &&
-        !wait_interruptibly([this](auto slice) { return result_->wait_for(slice); }, timeout,
+    if (!pending->is_ready() &&
+        !wait_interruptibly([&pending](auto slice) { return pending->wait_for(slice); }, timeout,
                             release_gil)) {
       PyErr_SetString(PyExc_TimeoutError, "rocksq: the operation did not complete in time");
       throw nb::python_error();
@@ -81,13 +84,18 @@ class ResponseCore {
     // (or while the conversion below let it run): every get() returns the
     // first object made.
     if (cached_.is_valid()) return cached_;
-    nb::object value = result_->to_python();  // raises the operation's error
-    if (!cached_.is_valid()) cached_ = value;
+    nb::object value = pending->to_python();  // raises the operation's error
+    if (!cached_.is_valid()) {
+      cached_ = value;
+      result_.reset();  // the C++ copy of the result (big items) is not needed again
+    }
     return cached_;
   }
 
   // For asyncio: true once ready, after spinning briefly (GIL held) if not.
-  bool ready_soon() const { return is_ready() || result_->wait_for(rocksq::detail::kResultSpin); }
+  bool ready_soon() const {
+    return is_ready() || result_->wait_for(rocksq::detail::kResultSpin);
+  }
 
   nb::object try_get() {
     if (!is_ready()) return nb::none();
@@ -95,7 +103,7 @@ class ResponseCore {
   }
 
  private:
-  std::unique_ptr<PendingResult> result_;
+  std::shared_ptr<PendingResult> result_;  // null once converted
   nb::object cached_;
 };
 

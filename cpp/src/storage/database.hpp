@@ -75,6 +75,17 @@ inline void check(const rocksdb::Status& status, const std::string& path,
 
 std::uint64_t directory_size(const std::string& path);
 
+// Empties batch for reuse; one that held big items gives its memory back
+// (WriteBatch::Clear keeps its buffer's capacity).
+inline void clear_batch(rocksdb::WriteBatch* batch) {
+  constexpr std::size_t kKeptBytes = std::size_t{4} << 20;
+  if (batch->GetDataSize() > kKeptBytes) {
+    *batch = rocksdb::WriteBatch();
+  } else {
+    batch->Clear();
+  }
+}
+
 // Deletes the database of a closed queue of the given kind.
 void remove_database(const std::string& path, QueueKind kind);
 

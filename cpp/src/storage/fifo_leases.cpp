@@ -124,9 +124,8 @@ std::vector<std::pair<FifoStore::ChunkKey, FifoStore::Chunk>> FifoStore::take_ch
 }
 
 void FifoStore::put_chunk_record(const ChunkKey& key, const Chunk& chunk) {
-  std::string value = layout::encode_chunk_header(chunk.deliveries);
-  encode_segment(*chunk.items, 0, chunk.size(), &value);
-  batch_.Put(chunk_key(key), value);
+  put_segment(&batch_, chunk_key(key), *chunk.items, 0, chunk.size(),
+              layout::encode_chunk_header(chunk.deliveries));
   batch_pending_ = true;
 }
 

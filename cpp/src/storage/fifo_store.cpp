@@ -69,11 +69,8 @@ void FifoStore::push(std::vector<std::string>&& items) {
                          std::to_string(max_elements_) + " items (max_elements); pushing " +
                          std::to_string(items.size()) + " more would exceed it");
   }
-  std::string value;
   for (const auto& [begin, end] : split_into_segments(items)) {
-    value.clear();
-    encode_segment(items, begin, end, &value);
-    batch_.Put(segment_key(tail_seg_), value);
+    put_segment(&batch_, segment_key(tail_seg_), items, begin, end);
     batch_pending_ = true;
     Segment segment;
     segment.items.reserve(end - begin);
@@ -219,14 +216,14 @@ void FifoStore::commit() {
       layout::encode(layout::FifoMeta{head_seg_, head_off_, tail_seg_, count_, bytes_});
   batch_.Put(rocksdb::Slice(kMetaKey.data(), kMetaKey.size()), meta);
   db_.write(&batch_, "write");
-  batch_.Clear();
+  clear_batch(&batch_);
   batch_pending_ = false;
   staged_.clear();  // now in the database
   undo_.clear();
 }
 
 void FifoStore::rollback() {
-  batch_.Clear();
+  clear_batch(&batch_);
   batch_pending_ = false;
   load_meta();
   if (!undo_.empty()) {

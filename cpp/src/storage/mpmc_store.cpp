@@ -152,11 +152,8 @@ void MpmcStore::add(std::vector<std::string>&& items) {
   // Never earlier than the newest element: expired elements stay a prefix.
   const std::uint64_t time_ms = std::max(last_time_ms_, now_ms(true));
   const bool was_empty = head_seq_ == tail_seq_;
-  std::string value;
   for (const auto& [begin, end] : split_into_segments(items)) {
-    value.clear();
-    encode_segment(items, begin, end, &value);
-    batch_.Put(segment_key(tail_seq_), value);
+    put_segment(&batch_, segment_key(tail_seq_), items, begin, end);
     auto segment = std::make_shared<Segment>();
     segment->items.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
@@ -476,7 +473,7 @@ void MpmcStore::write_staged() {
     batch_.Put(rocksdb::Slice(kMetaKey.data(), kMetaKey.size()), meta);
   }
   db_.write(&batch_, "write");
-  batch_.Clear();
+  clear_batch(&batch_);
   staged_ = false;
   meta_dirty_ = false;
   for (auto& [seq, segment] : staged_segments_) cache_insert(seq, std::move(segment));
@@ -485,7 +482,7 @@ void MpmcStore::write_staged() {
 }
 
 void MpmcStore::rollback() {
-  batch_.Clear();
+  clear_batch(&batch_);
   staged_ = false;
   meta_dirty_ = false;
   staged_segments_.clear();

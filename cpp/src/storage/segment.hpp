@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <rocksdb/write_batch.h>
+
 namespace rocksq {
 namespace internal {
 
@@ -28,6 +30,12 @@ struct Segment {
 // Appends the encoding of items[begin, end) to *dst.
 void encode_segment(const std::vector<std::string>& items, std::size_t begin,
                     std::size_t end, std::string* dst);
+
+// batch->Put(key, prefix + the encoding of items[begin, end)), written
+// straight from the items: no encoded copy of them is made first.
+void put_segment(rocksdb::WriteBatch* batch, std::string_view key,
+                 const std::vector<std::string>& items, std::size_t begin, std::size_t end,
+                 std::string_view prefix = {});
 
 // Decodes a segment; false if value is malformed.
 bool decode_segment(std::string_view value, Segment* out);
