@@ -353,7 +353,7 @@ def fifo_churn(path, scale):
 
 def fifo_item_sizes(path, scale):
     metrics = {}
-    cases = [(16, 500_000), (1024, 100_000), (64 * 1024, 2_000)]
+    cases = [(16, 500_000), (1024, 100_000), (64 * 1024, 2_000), (1 << 20, 200)]
     for size, n in cases:
         if scale != "full":
             n //= 5
@@ -361,13 +361,15 @@ def fifo_item_sizes(path, scale):
         sub = os.path.join(path, str(size))
         q = fifo(sub)
         start = time.perf_counter()
-        push_batches(q, n, 100, item=item, window=50)
+        batch = 100 if size < (1 << 20) else 10  # 1 MiB items: 10 MiB per push
+        push_batches(q, n, batch, item=item, window=50)
         pushed = time.perf_counter()
-        pop_batches(q, n, 100, window=50)
+        pop_batches(q, n, batch, window=50)
         popped = time.perf_counter()
         close(q)
         del q
-        label = f"{size} B" if size < 1024 else f"{size // 1024} KiB"
+        label = (f"{size} B" if size < 1024 else f"{size // 1024} KiB" if size < (1 << 20)
+                 else f"{size >> 20} MiB")
         metrics[f"push {label} items"] = rate(n, pushed - start)
         metrics[f"pop {label} items"] = rate(n, popped - pushed)
     return metrics
