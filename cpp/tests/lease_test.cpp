@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "rocksq/rocksq.hpp"
+#include <rocksdb/iterator.h>
+
 #include "storage/fifo_store.hpp"
 #include "test_util.hpp"
 
@@ -248,4 +250,35 @@ TEST(LeaseStore, RollbackUndoesEveryStagedLeaseChange) {
   s.ack(kept.lease);
   s.commit();
   EXPECT_EQ(s.len(), 3u);
+}
+
+// A reservation of many segments' worth of items is stored as as many
+// records, each no bigger than a segment, and keeps its order.
+TEST(LeaseStore, ABigReservationIsStoredInSegmentSizedRecords) {
+  TempDir dir;
+  const std::string item(100 << 10, 'x');  // 10 items fill a segment
+  Items items;
+  for (int i = 0; i < 35; ++i) items.push_back(std::to_string(i) + item);
+  {
+    rocksq::internal::FifoStore s(dir.path(), 100, rocksq::Options());
+    s.push(Items(items));
+    s.commit();
+    EXPECT_EQ(s.reserve(35, kLong).items, items);
+    s.commit();
+  }
+  rocksq::internal::Database db(dir.path(), rocksq::internal::QueueKind::kFifo, rocksq::Options());
+  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions()));
+  int records = 0;
+  for (it->Seek("r"); it->Valid() && it->key().starts_with("r"); it->Next()) {
+    ++records;
+    EXPECT_LE(it->value().size(), rocksq::internal::kSegmentMaxBytes + 64);
+  }
+  EXPECT_GE(records, 4);
+}
+
+TEST(LeaseStore, AnItemTooBigIsRefusedAlone) {
+  TempDir dir;
+  EXPECT_THROW(rocksq::internal::check_item_sizes({"ab", "abcd"}, dir.path(), "push", 3),
+               std::invalid_argument);
+  rocksq::internal::check_item_sizes({"ab", "abc"}, dir.path(), "push", 3);
 }

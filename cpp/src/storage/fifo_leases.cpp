@@ -162,18 +162,22 @@ Reservation FifoStore::reserve(std::size_t max_items, std::chrono::milliseconds 
     reservation.deliveries = std::max(reservation.deliveries, chunk.deliveries);
     lease.chunks.emplace_back(key, std::move(chunk));
   }
-  if (!from_segments.empty()) {
-    reservation.items.insert(reservation.items.end(), from_segments.begin(),
-                             from_segments.end());
+  // One chunk per segment's worth of items: a record stays as small as a
+  // segment (far below RocksDB's largest value).
+  for (const auto& [begin, end] : split_into_segments(from_segments)) {
     Chunk chunk;
-    chunk.bytes = sum_of_sizes(from_segments);
     chunk.deliveries = 1;
-    chunk.items = std::make_shared<const std::vector<std::string>>(std::move(from_segments));
-    put_chunk_record(segments_key, chunk);
+    chunk.items = std::make_shared<const std::vector<std::string>>(
+        std::make_move_iterator(from_segments.begin() + static_cast<std::ptrdiff_t>(begin)),
+        std::make_move_iterator(from_segments.begin() + static_cast<std::ptrdiff_t>(end)));
+    chunk.bytes = sum_of_sizes(*chunk.items);
+    const ChunkKey key{segments_key.seg, segments_key.offset + begin};
+    put_chunk_record(key, chunk);
     chunk_items_ += chunk.size();
     chunk_bytes_ += chunk.bytes;
     reservation.deliveries = std::max<std::uint64_t>(reservation.deliveries, 1);
-    lease.chunks.emplace_back(segments_key, std::move(chunk));
+    reservation.items.insert(reservation.items.end(), chunk.items->begin(), chunk.items->end());
+    lease.chunks.emplace_back(key, std::move(chunk));
   }
   if (lease.chunks.empty()) return reservation;
   const std::int64_t now = now_us();

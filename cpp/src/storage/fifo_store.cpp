@@ -63,6 +63,7 @@ void FifoStore::load_meta() {
 
 void FifoStore::push(std::vector<std::string>&& items) {
   if (items.empty()) return;
+  check_item_sizes(items, db_.path(), "push");
   if (len() + items.size() > max_elements_) {
     throw QueueFullError("rocksq: push failed for " + db_.path() + ": the queue holds " +
                          std::to_string(len()) + " of at most " +

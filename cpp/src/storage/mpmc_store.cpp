@@ -149,6 +149,7 @@ MpmcStore::IndexEntry MpmcStore::read_index(std::uint64_t seq) const {
 
 void MpmcStore::add(std::vector<std::string>&& items) {
   if (items.empty()) return;
+  check_item_sizes(items, db_.path(), "add");
   // Never earlier than the newest element: expired elements stay a prefix.
   const std::uint64_t time_ms = std::max(last_time_ms_, now_ms(true));
   const bool was_empty = head_seq_ == tail_seq_;

@@ -1,5 +1,8 @@
 #include "segment.hpp"
 
+#include <stdexcept>
+#include <string>
+
 #include "coding.hpp"
 
 namespace rocksq {
@@ -16,6 +19,19 @@ void encode_segment(const std::vector<std::string>& items, std::size_t begin,
   for (std::size_t i = begin; i < end; ++i) {
     put_varint64(dst, items[i].size());
     dst->append(items[i]);
+  }
+}
+
+void check_item_sizes(const std::vector<std::string>& items, const std::string& path,
+                      const char* operation, std::uint64_t max_item_bytes) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].size() > max_item_bytes) {
+      throw std::invalid_argument("rocksq: " + std::string(operation) + " failed for " + path +
+                                  ": item " + std::to_string(i) + " holds " +
+                                  std::to_string(items[i].size()) +
+                                  " bytes, more than the largest item (" +
+                                  std::to_string(max_item_bytes) + " bytes)");
+    }
   }
 }
 

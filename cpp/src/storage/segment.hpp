@@ -21,6 +21,14 @@ namespace internal {
 // re-read.
 inline constexpr std::size_t kSegmentMaxItems = 4096;
 inline constexpr std::size_t kSegmentMaxBytes = std::size_t{1} << 20;
+// The largest item: a RocksDB value holds less than 4 GiB, and a segment of
+// one item adds a header of at most 20 bytes (a chunk record 10 more).
+inline constexpr std::uint64_t kMaxItemBytes = (std::uint64_t{1} << 32) - 64;
+
+// Throws std::invalid_argument, naming path and operation, if an item is
+// larger than max_item_bytes.
+void check_item_sizes(const std::vector<std::string>& items, const std::string& path,
+                      const char* operation, std::uint64_t max_item_bytes = kMaxItemBytes);
 
 struct Segment {
   std::vector<std::string> items;
