@@ -2,21 +2,16 @@
 and what survives kill -9 of a consumer that holds leases."""
 
 import asyncio
-import os
 import random
-import signal
-import subprocess
-import sys
 import threading
-import time
 
 import pytest
 
 import rocksq
 from rocksq import blocking, nonblocking
 
-from helpers.crash import read_lines
-from helpers.fifo import FLAVOURS, HELPERS, Nonblocking, wait_for
+from helpers.crash import kill_at_a_random_moment, read_lines
+from helpers.fifo import FLAVOURS, wait_for
 
 
 @pytest.fixture(params=FLAVOURS, ids=lambda f: f.name)
@@ -171,22 +166,6 @@ def test_reserve_is_awaitable(qpath):
     q.close()
 
 
-def run_consumer_until_killed(path, log, seed, rng):
-    child = subprocess.Popen([sys.executable, os.path.join(HELPERS, "lease_child.py"), path, log,
-                              str(seed)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "ready", child.stderr.read()
-        deadline = time.monotonic() + 60
-        while not any(line.startswith("acked") for line in read_lines(log)):
-            assert child.poll() is None, child.stderr.read()
-            assert time.monotonic() < deadline, "the consumer acked nothing in 60 s"
-            time.sleep(0.005)
-        time.sleep(rng.uniform(0, 0.05))  # a random moment, not synchronisation
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-
-
 def test_nothing_reserved_is_lost_and_nothing_acked_comes_back_after_kill_9(tmp_path):
     """Rounds on one queue: push numbered items, let a consumer reserve and
     ack until SIGKILLed.  Afterwards every item not acked is there once, in
@@ -204,7 +183,9 @@ def test_nothing_reserved_is_lost_and_nothing_acked_comes_back_after_kill_9(tmp_
         q.close()
         held += [int(x) for x in batch]
         log = str(tmp_path / ("round-%d.log" % round_no))
-        run_consumer_until_killed(path, log, round_no, rng)
+        kill_at_a_random_moment(
+            "lease_child.py", [path, log, str(round_no)], log,
+            lambda lines: any(line.startswith("acked") for line in lines), rng, latest=0.05)
 
         leases, acked, cut = {}, set(), None
         for line in read_lines(log):

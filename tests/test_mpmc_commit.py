@@ -2,19 +2,13 @@
 cursor in memory only, commit(label) makes it durable; after a reopen or
 kill -9 the label resumes after its last committed read."""
 
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 
 from rocksq import StartPosition, blocking, nonblocking
 
-from helpers.crash import read_lines
-from helpers.fifo import HELPERS
+from helpers.crash import kill_at_a_random_moment, read_lines
 
 OLDEST = StartPosition.Oldest
 
@@ -66,22 +60,6 @@ def test_bad_commits_raise(qpath, cls):
     log.close()
 
 
-def run_until_killed(path, out, seed, rng):
-    child = subprocess.Popen([sys.executable, os.path.join(HELPERS, "commit_child.py"), path, out,
-                              str(seed)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "ready", child.stderr.read()
-        deadline = time.monotonic() + 60
-        while not any(line.startswith("committed") for line in read_lines(out)):
-            assert child.poll() is None, child.stderr.read()
-            assert time.monotonic() < deadline, "the consumer committed nothing in 60 s"
-            time.sleep(0.005)
-        time.sleep(rng.uniform(0, 0.05))  # a random moment, not synchronisation
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-
-
 def test_a_label_resumes_after_its_last_commit_after_kill_9(tmp_path):
     """Rounds on one log: add numbered elements, let a consumer read with
     commit=False and commit now and then until SIGKILLed.  Afterwards the
@@ -97,7 +75,9 @@ def test_a_label_resumes_after_its_last_commit_after_kill_9(tmp_path):
         added += 300
         log.close()
         out = str(tmp_path / ("round-%d.log" % round_no))
-        run_until_killed(path, out, round_no, rng)
+        kill_at_a_random_moment(
+            "commit_child.py", [path, out, str(round_no)], out,
+            lambda lines: any(line.startswith("committed") for line in lines), rng, latest=0.05)
 
         committed, cut = None, None
         for line in read_lines(out):

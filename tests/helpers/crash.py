@@ -29,28 +29,35 @@ def read_lines(path):
     return lines[:-1]  # the part after the last newline is incomplete
 
 
+def kill_at_a_random_moment(script, args, log, started, rng, latest=0.15):
+    """Runs helpers/<script> with args (it prints "ready" once it has opened
+    its queue), waits until started(lines of log) holds, then SIGKILLs it at
+    a random moment up to latest seconds later."""
+    child = subprocess.Popen([sys.executable, os.path.join(HELPERS, script), *args],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "ready", child.stderr.read()
+        deadline = time.monotonic() + 60
+        while not started(read_lines(log)):
+            assert child.poll() is None, child.stderr.read()
+            assert time.monotonic() < deadline, f"{script} did not get going in 60 s"
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, latest))  # a random moment, not synchronisation
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+
+
 def run_round(path, workdir, round_no, rng, durable=False, kind="fifo"):
     """Runs one child until a random moment after it acknowledged something,
     SIGKILLs it; returns (acked pushes, popped list, pop_uncertain)."""
     producer = os.path.join(workdir, f"push-{round_no}.log")
     consumer = os.path.join(workdir, f"pop-{round_no}.log")
-    child = subprocess.Popen(
-        [sys.executable, os.path.join(HELPERS, "crash_child.py"), path,
-         str(round_no * ROUND_BASE), producer, consumer, "1" if durable else "0", kind],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        line = child.stdout.readline()
-        assert line.strip() == "ready", child.stderr.read()
-        # Let it acknowledge something, then kill it at a random moment.
-        deadline = time.monotonic() + 60
-        while not read_lines(producer):
-            assert child.poll() is None, child.stderr.read()
-            assert time.monotonic() < deadline, "the child acknowledged no push in 60 s"
-            time.sleep(0.005)
-        time.sleep(rng.uniform(0, 0.15))  # a random moment, not synchronisation
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+    kill_at_a_random_moment(
+        "crash_child.py", [path, str(round_no * ROUND_BASE), producer, consumer,
+                           "1" if durable else "0", kind],
+        producer, bool, rng)
     acked = set()
     for line in read_lines(producer):
         _, lo, hi = line.split()
