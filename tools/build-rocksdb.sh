@@ -24,8 +24,13 @@
 # build was interrupted.  The glibc floor of the objects is 2.17 by default:
 # objects compiled against an older glibc link into an extension for a newer
 # one, so the same build serves manylinux2014 and manylinux_2_28 wheels.
+#
+#   bash tools/build-rocksdb.sh --cached ARCH [GLIBC]  prints the prefix if it is
+#   built, else exits 3 without building.
 set -euo pipefail
-arch=${1:?usage: build-rocksdb.sh x86_64|aarch64 [glibc]}
+cached_only=0
+if [ "${1:-}" = --cached ]; then cached_only=1; shift; fi
+arch=${1:?usage: build-rocksdb.sh [--cached] x86_64|aarch64 [glibc]}
 glibc=${2:-2.17}
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${ROCKSQ_CACHE:-$HOME/.cache/rocksq}
@@ -101,6 +106,7 @@ if [ -f "$prefix/.complete" ]; then
   echo "$prefix"
   exit 0
 fi
+[ "$cached_only" = 0 ] || exit 3
 build=$cache/rocksdb/build-$key
 mkdir -p "$build" "$prefix/lib" "$prefix/include"
 start=$(date +%s)

