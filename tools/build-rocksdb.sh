@@ -68,6 +68,10 @@ source_of() {  # package -> prints its unpacked source directory
   dir=$(ls -d "$src/$pkg"/"$pkg"-*/ 2>/dev/null | head -1 || true)
   if [ -z "$dir" ]; then
     [ -d "$apt_dir/lists" ] && ls "$apt_dir"/lists/*Sources* >/dev/null 2>&1 || fetch_sources
+    if ! command -v dpkg-source >/dev/null && [ "$(id -u)" = 0 ]; then
+      log "installing dpkg-dev (dpkg-source unpacks the source packages)"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg-dev >/dev/null
+    fi
     command -v dpkg-source >/dev/null || { log "dpkg-source missing: apt-get install dpkg-dev"; exit 1; }
     rm -rf "$src/$pkg.tmp" && mkdir -p "$src/$pkg.tmp"
     log "apt-get source $pkg"
