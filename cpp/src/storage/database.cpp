@@ -173,6 +173,12 @@ Database::Database(const std::string& path, QueueKind kind, const Options& optio
   try {
     std::error_code ec;
     fs::create_directories(path, ec);
+    // A file where the directory should be: libstdc++ reports ENOTDIR,
+    // libc++ (the wheels' zig builds) EEXIST; say the same with both.
+    std::error_code dir_ec;
+    if (ec == std::errc::file_exists && !fs::is_directory(path, dir_ec)) {
+      ec = std::make_error_code(std::errc::not_a_directory);
+    }
     if (ec) {
       throw Error("rocksq: cannot create the directory " + path + ": " + ec.message());
     }
