@@ -137,6 +137,15 @@ bool is_lock_error(const rocksdb::Status& status) {
                                 text.find("lock hold by current process") != std::string::npos);
 }
 
+// True if directory holds nothing but (perhaps) our lock file.
+bool holds_nothing_else(const std::string& path) {
+  std::error_code ec;
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename() != kLockFileName) return false;
+  }
+  return !ec;
+}
+
 // True if path holds RocksDB table files, i.e. data that was flushed.
 bool holds_table_files(const std::string& path) {
   std::error_code ec;
@@ -165,20 +174,30 @@ const char* kind_name(QueueKind kind) {
   throw Error(message);
 }
 
+void check_path(const std::string& path) {
+  if (path.empty()) throw std::invalid_argument("rocksq: path must not be empty");
+  const auto nul = path.find('\0');
+  if (nul != std::string::npos) {
+    throw std::invalid_argument("rocksq: path must not contain a NUL byte (embedded null byte at "
+                                "offset " + std::to_string(nul) + " of " +
+                                path.substr(0, nul) + "\\0...)");
+  }
+}
+
 Database::Database(const std::string& path, QueueKind kind, const Options& options)
     : path_(path) {
-  if (path.empty()) throw std::invalid_argument("rocksq: path must not be empty");
+  check_path(path);
   registered_path_ = absolute_path(path);
   register_open(registered_path_, path);
   try {
+    // Before RocksDB creates anything: two processes creating a new queue
+    // at once would see each other's half-made database.
+    lock_ = DirectoryLock(path);
     std::error_code ec;
-    fs::create_directories(path, ec);
-    if (ec) {
-      throw Error("rocksq: cannot create the directory " + path + ": " + ec.message());
-    }
     // Without CURRENT RocksDB would start an empty database beside whatever
     // is there: refuse a directory holding files but no CURRENT.
-    if (!fs::exists(fs::path(path) / "CURRENT", ec) && !fs::is_empty(path, ec) && !ec) {
+    if (!fs::exists(fs::path(path) / "CURRENT", ec) && !holds_nothing_else(path)) {
+      lock_.remove_file();
       throw CorruptionError("rocksq: cannot open " + path +
                             ": the directory holds files but no CURRENT file: it is not a "
                             "queue, or a damaged one");
@@ -208,9 +227,15 @@ Database::Database(const std::string& path, QueueKind kind, const Options& optio
   } catch (...) {
     if (db_) db_->Close().PermitUncheckedError();
     db_.reset();
+    lock_ = DirectoryLock();
     unregister_open(registered_path_);
     throw;
   }
+}
+
+void Database::close_keeping_lock() {
+  if (db_) check(db_->Close(), path_, "close");
+  db_.reset();
 }
 
 Database::~Database() {
@@ -219,6 +244,9 @@ Database::~Database() {
     db_->Close().PermitUncheckedError();
     db_.reset();
   }
+  // Unlocked first: closing a descriptor of the lock file after another
+  // thread of this process locked it anew would release that lock too.
+  lock_ = DirectoryLock();
   if (!registered_path_.empty()) unregister_open(registered_path_);
 }
 
@@ -251,7 +279,7 @@ std::uint64_t directory_size(const std::string& path) {
 }
 
 void remove_database(const std::string& path, QueueKind kind) {
-  if (path.empty()) throw std::invalid_argument("rocksq: path must not be empty");
+  check_path(path);
   std::error_code ec;
   if (!fs::exists(path, ec)) return;
   if (is_open_here(absolute_path(path))) {
@@ -261,14 +289,23 @@ void remove_database(const std::string& path, QueueKind kind) {
     throw Error("rocksq: cannot remove " + path + ": not a queue directory");
   }
   if (!fs::exists(fs::path(path) / "CURRENT", ec)) {
-    if (fs::is_empty(path, ec)) {
-      fs::remove(path, ec);
-      return;
+    if (holds_nothing_else(path)) {
+      // Empty, or a creation that stopped before RocksDB began: unless it
+      // is going on now (the lock tells).
+      const DirectoryLock lock(path);
+      if (!fs::exists(fs::path(path) / "CURRENT", ec)) {
+        fs::remove_all(path, ec);
+        if (ec) throw Error("rocksq: cannot remove " + path + ": " + ec.message());
+        return;
+      }
+    } else {
+      throw Error("rocksq: cannot remove " + path + ": not a queue directory");
     }
-    throw Error("rocksq: cannot remove " + path + ": not a queue directory");
   }
-  // Opening proves nobody else holds it and that it is a queue of this kind.
-  { const Database probe(path, kind, Options()); }
+  // Opening proves nobody else holds it and that it is a queue of this kind;
+  // its lock keeps it so until the files are gone.
+  Database probe(path, kind, Options());
+  probe.close_keeping_lock();
   rocksdb::Options options;
   check(rocksdb::DestroyDB(path, options), path, "remove");
   fs::remove_all(path, ec);

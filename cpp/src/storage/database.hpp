@@ -11,6 +11,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include "directory_lock.hpp"
 #include "rocksq/options.hpp"
 
 namespace rocksq {
@@ -36,6 +37,7 @@ class Database {
   Database(Database&& other) noexcept
       : path_(std::move(other.path_)),
         registered_path_(std::exchange(other.registered_path_, std::string())),
+        lock_(std::move(other.lock_)),
         db_(std::move(other.db_)),
         write_options_(other.write_options_) {}
   Database(const Database&) = delete;
@@ -56,14 +58,23 @@ class Database {
   // Bytes used by the database directory.
   std::uint64_t disk_size() const;
 
+  // Closes the database but keeps the directory locked (in this process and
+  // against others) until destroyed, so that it can be deleted.
+  void close_keeping_lock();
+
  private:
   Database() = default;
 
   std::string path_;
   std::string registered_path_;
+  DirectoryLock lock_;  // released after db_ is closed
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::WriteOptions write_options_;
 };
+
+// Throws std::invalid_argument unless path can name a queue's directory: not
+// empty and free of NUL bytes (the system would read it only up to the NUL).
+void check_path(const std::string& path);
 
 // Throws the rocksq error matching status, naming path and operation.
 [[noreturn]] void throw_status(const rocksdb::Status& status, const std::string& path,
