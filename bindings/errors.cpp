@@ -15,6 +15,7 @@ PyObject* g_queue_full = nullptr;
 PyObject* g_closed = nullptr;
 PyObject* g_already_open = nullptr;
 PyObject* g_corruption = nullptr;
+PyObject* g_disk_full = nullptr;
 PyObject* g_interrupted = nullptr;
 
 PyObject* new_exception(nb::module_& m, const char* name, PyObject* base, const char* doc) {
@@ -39,6 +40,11 @@ void bind_errors(nb::module_& m) {
                                  "The queue is already open, in this process or another one.");
   g_corruption = new_exception(m, "CorruptionError", g_error,
                                "The stored data failed a consistency check.");
+  g_disk_full = new_exception(
+      m, "DiskFullError", g_error,
+      "The disk holding the queue is full; nothing of the operation was written.  Pops and "
+      "reads go on (a headroom is kept for them) and pushes succeed again by themselves "
+      "once there is room.");
   g_interrupted = new_exception(
       m, "OperationInterrupted", PyExc_KeyboardInterrupt,
       "Ctrl-C (a KeyboardInterrupt) arrived while a blocking call waited for its operation, "
@@ -56,6 +62,8 @@ void bind_errors(nb::module_& m) {
       PyErr_SetString(g_already_open, e.what());
     } catch (const rocksq::CorruptionError& e) {
       PyErr_SetString(g_corruption, e.what());
+    } catch (const rocksq::DiskFullError& e) {
+      PyErr_SetString(g_disk_full, e.what());
     } catch (const rocksq::Error& e) {
       PyErr_SetString(g_error, e.what());
     }

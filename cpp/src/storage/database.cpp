@@ -166,6 +166,7 @@ const char* kind_name(QueueKind kind) {
   std::string message =
       std::string("rocksq: ") + operation + " failed for " + path + ": " + status.ToString();
   if (status.IsCorruption()) throw CorruptionError(message);
+  if (is_no_space(status)) throw DiskFullError(message);
   if (is_lock_error(status)) {
     throw AlreadyOpenError(std::string("rocksq: cannot open ") + path +
                            ": the queue is already open in another process (" +
@@ -203,10 +204,13 @@ Database::Database(const std::string& path, QueueKind kind, const Options& optio
                             "queue, or a damaged one");
     }
     const bool had_tables = holds_table_files(path);
+    rocksdb::Options db_options = database_options(kind);
+    db_options.listeners.push_back(std::make_shared<NoSpaceListener>(resume_wanted_));
     rocksdb::DB* raw = nullptr;
-    check(rocksdb::DB::Open(database_options(kind), path, &raw), path, "open");
+    check(rocksdb::DB::Open(db_options, path, &raw), path, "open");
     db_.reset(raw);
     write_options_.sync = options.durable;
+    space_ = DiskSpace(path);
 
     std::string stored;
     if (get(kKindKey, &stored, "open")) {
@@ -251,7 +255,17 @@ Database::~Database() {
 }
 
 void Database::write(rocksdb::WriteBatch* batch, const char* operation) {
-  check(db_->Write(write_options_, batch), path_, operation);
+  // RocksDB refuses writes after failing for lack of space until resumed
+  // (which flushes its memtable: it fails while the disk is still full,
+  // and the write below then reports that).
+  if (resume_wanted_->load() && db_->Resume().ok()) resume_wanted_->store(false);
+  space_.before_write(db_.get(), *batch);
+  const rocksdb::Status status = db_->Write(write_options_, batch);
+  if (is_no_space(status)) {
+    resume_wanted_->store(true);
+    space_.exhausted();
+  }
+  check(status, path_, operation);
 }
 
 bool Database::get(std::string_view key, std::string* value, const char* operation) const {

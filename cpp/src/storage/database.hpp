@@ -2,6 +2,7 @@
 #ifndef ROCKSQ_SRC_STORAGE_DATABASE_HPP_
 #define ROCKSQ_SRC_STORAGE_DATABASE_HPP_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "directory_lock.hpp"
+#include "disk_space.hpp"
 #include "rocksq/options.hpp"
 
 namespace rocksq {
@@ -39,7 +41,9 @@ class Database {
         registered_path_(std::exchange(other.registered_path_, std::string())),
         lock_(std::move(other.lock_)),
         db_(std::move(other.db_)),
-        write_options_(other.write_options_) {}
+        write_options_(other.write_options_),
+        space_(std::move(other.space_)),
+        resume_wanted_(std::move(other.resume_wanted_)) {}
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
@@ -49,7 +53,9 @@ class Database {
   rocksdb::DB* db() const { return db_.get(); }
   const std::string& path() const { return path_; }
 
-  // Writes batch with the queue's durability; throws Error naming operation.
+  // Writes batch with the queue's durability; throws Error naming operation
+  // (DiskFullError if the disk is full).  After RocksDB itself failed for
+  // lack of space (its database then refuses writes), resumes it first.
   void write(rocksdb::WriteBatch* batch, const char* operation);
 
   // Reads key; returns false if missing; throws Error on failure.
@@ -70,6 +76,9 @@ class Database {
   DirectoryLock lock_;  // released after db_ is closed
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::WriteOptions write_options_;
+  DiskSpace space_{std::string()};
+  // Set when RocksDB failed for lack of space: resume before writing.
+  std::shared_ptr<std::atomic<bool>> resume_wanted_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 // Throws std::invalid_argument unless path can name a queue's directory: not
