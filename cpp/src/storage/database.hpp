@@ -10,6 +10,7 @@
 #include <utility>
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/write_batch.h>
 
 #include "directory_lock.hpp"
@@ -40,9 +41,11 @@ class Database {
       : path_(std::move(other.path_)),
         registered_path_(std::exchange(other.registered_path_, std::string())),
         lock_(std::move(other.lock_)),
+        env_(std::move(other.env_)),
         db_(std::move(other.db_)),
         write_options_(other.write_options_),
         space_(std::move(other.space_)),
+        bytes_since_switch_check_(other.bytes_since_switch_check_),
         resume_wanted_(std::move(other.resume_wanted_)) {}
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -74,9 +77,13 @@ class Database {
   std::string path_;
   std::string registered_path_;
   DirectoryLock lock_;  // released after db_ is closed
+  std::shared_ptr<rocksdb::Env> env_;  // Options::env, used by db_
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::WriteOptions write_options_;
+  void sync_before_log_switch(std::size_t bytes, const char* operation);
+
   DiskSpace space_{std::string()};
+  std::uint64_t bytes_since_switch_check_ = 0;
   // Set when RocksDB failed for lack of space: resume before writing.
   std::shared_ptr<std::atomic<bool>> resume_wanted_ = std::make_shared<std::atomic<bool>>(false);
 };

@@ -117,6 +117,8 @@ void DiskSpace::before_write(rocksdb::DB* db, const rocksdb::WriteBatch& batch) 
     // keeps room for it).  Flushing items still there would only move them
     // into a table file, whose space needs a compaction to return.
     if (attempt > 0 || !removed_ || memtable < need - free) break;
+    // Synced first, as Database::sync_before_log_switch explains.
+    if (!db->SyncWAL().ok()) break;
     rocksdb::FlushOptions flush;
     flush.allow_write_stall = true;
     if (db->Flush(flush).ok()) removed_ = false;
