@@ -49,7 +49,8 @@ TEST(Reliability, NulByteInPathIsInvalidArgument) {
   EXPECT_FALSE(std::filesystem::exists(dir.path()));
 }
 
-TEST(Reliability, QueueLockedByAnotherProcessIsAlreadyOpen) {
+// In the Fork suite: TSan cannot follow a fork() (tools/sanitize.sh).
+TEST(Fork, QueueLockedByAnotherProcessIsAlreadyOpen) {
   TempDir dir;
   rocksq::PersistentQueueWithCapacity q(dir.path());
   q.push({"kept"});
