@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of fuzz/ (clang, with AddressSanitizer and
 # UndefinedBehaviorSanitizer) and runs each for SECONDS seconds (default 60)
-# on its corpus in fuzz/corpus/<target>/ (new inputs go to build/fuzz/).
+# on its corpus in fuzz/corpus/<target>/ (new inputs go to build/fuzz/), then
+# the Python API target (python_api, atheris, installed into .venv if missing).
 #   bash tools/fuzz.sh [SECONDS] [TARGET...]
 # Needs clang and its runtime (Debian: apt-get install clang libclang-rt-14-dev).
 set -euo pipefail
@@ -10,7 +11,13 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(decoders queue_ops store_meta)
+[ "${#targets[@]}" -gt 0 ] || targets=(decoders queue_ops store_meta python_api)
+native=()
+python_api=false
+for target in "${targets[@]}"; do
+  if [ "$target" = python_api ]; then python_api=true; else native+=("$target"); fi
+done
+targets=("${native[@]}")
 
 cxx=${CXX_FUZZ:-clang++}
 if ! command -v "$cxx" >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -63,4 +70,23 @@ for target in "${targets[@]}"; do
     status=1
   fi
 done
+# The Python API under atheris (from PyPI), in the package's virtualenv.
+if $python_api && [ -x .venv/bin/python ]; then
+  .venv/bin/python -c 'import atheris' 2>/dev/null ||
+    .venv/bin/python -m pip install -q atheris >/dev/null 2>&1 || true
+  if .venv/bin/python -c 'import atheris' 2>/dev/null; then
+    mkdir -p "$out/corpus/python_api" "$out/artifacts/python_api"
+    echo "fuzz: python_api for ${seconds}s"
+    .venv/bin/python fuzz/python_api.py -max_total_time="$seconds" -print_final_stats=1 \
+        -timeout=10 -artifact_prefix="$out/artifacts/python_api/" \
+        "$out/corpus/python_api" fuzz/corpus/python_api 2>&1 |
+      grep -E "^(#[0-9]+.*DONE|stat::number_of_executed_units|=== Uncaught|Traceback)" || true
+    if ls "$out/artifacts/python_api/" | grep -q .; then
+      echo "fuzz: python_api FOUND CRASHES in $out/artifacts/python_api/" >&2
+      status=1
+    fi
+  else
+    echo "fuzz: python_api skipped: atheris cannot be installed"
+  fi
+fi
 exit $status
