@@ -15,6 +15,7 @@ PyObject* g_queue_full = nullptr;
 PyObject* g_closed = nullptr;
 PyObject* g_already_open = nullptr;
 PyObject* g_corruption = nullptr;
+PyObject* g_disk_full = nullptr;
 PyObject* g_interrupted = nullptr;
 PyObject* g_lease = nullptr;
 
@@ -43,6 +44,11 @@ void bind_errors(nb::module_& m) {
   g_lease = new_exception(m, "LeaseError", g_error,
                           "ack or release named a lease that is not open: unknown, already "
                           "acked or released, or expired.  Nothing was changed.");
+  g_disk_full = new_exception(
+      m, "DiskFullError", g_error,
+      "The disk holding the queue is full; nothing of the operation was written.  Pops and "
+      "reads go on (a headroom is kept for them) and pushes succeed again by themselves "
+      "once there is room.");
   g_interrupted = new_exception(
       m, "OperationInterrupted", PyExc_KeyboardInterrupt,
       "Ctrl-C (a KeyboardInterrupt) arrived while a blocking call waited for its operation, "
@@ -62,6 +68,8 @@ void bind_errors(nb::module_& m) {
       PyErr_SetString(g_corruption, e.what());
     } catch (const rocksq::LeaseError& e) {
       PyErr_SetString(g_lease, e.what());
+    } catch (const rocksq::DiskFullError& e) {
+      PyErr_SetString(g_disk_full, e.what());
     } catch (const rocksq::Error& e) {
       PyErr_SetString(g_error, e.what());
     }

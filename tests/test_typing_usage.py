@@ -104,6 +104,7 @@ def test_exceptions_are_runtime_errors() -> None:
         rocksq.QueueClosedError,
         rocksq.AlreadyOpenError,
         rocksq.CorruptionError,
+        rocksq.DiskFullError,
     ]
     assert all(issubclass(e, RuntimeError) for e in errors)
     assert_type(rocksq.version(), str)

@@ -21,6 +21,9 @@ if [ -z "${ROCKSQ_REFERENCE_PYTHON:-}" ]; then
   export ROCKSQ_REFERENCE_PYTHON
 fi
 
+# The fuzz targets, briefly (the long run: bash tools/fuzz.sh 3600).
+bash tools/fuzz.sh 30
+
 bash tools/typecheck.sh
 bash tools/docs.sh
 # The wheels (tools/wheels.sh): x86_64 for every Python, aarch64 for the

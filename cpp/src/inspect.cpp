@@ -105,7 +105,7 @@ View open_view(Database db, const char* operation) {
 // file changes make it fail.
 template <typename Read>
 auto read_view(const std::string& path, const char* operation, Read read) {
-  if (path.empty()) throw std::invalid_argument("rocksq: path must not be empty");
+  internal::check_path(path);
   std::error_code ec;
   if (!fs::exists(fs::path(path) / "CURRENT", ec)) {
     throw Error(std::string("rocksq: ") + operation + " failed for " + path +

@@ -14,6 +14,7 @@ from . import _rocksq
 from ._rocksq import (
     AlreadyOpenError,
     CorruptionError,
+    DiskFullError,
     LeaseError,
     OperationInterrupted,
     QueueClosedError,
@@ -28,8 +29,8 @@ from ._rocksq import (
 from . import _asyncio, _signatures
 
 # The exceptions are defined by the extension; they are rocksq's.
-for _error in (AlreadyOpenError, CorruptionError, LeaseError, OperationInterrupted,
-               QueueClosedError, QueueFullError, RocksqError):
+for _error in (AlreadyOpenError, CorruptionError, DiskFullError, LeaseError,
+               OperationInterrupted, QueueClosedError, QueueFullError, RocksqError):
     _error.__module__ = __name__
 
 _signatures.install(
@@ -46,6 +47,7 @@ __version__: str = version()
 __all__ = [
     "AlreadyOpenError",
     "CorruptionError",
+    "DiskFullError",
     "LeaseError",
     "OperationInterrupted",
     "QueueClosedError",

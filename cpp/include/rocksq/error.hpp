@@ -50,6 +50,15 @@ class LeaseError : public Error {
   using Error::Error;
 };
 
+// The disk holding the queue is full: nothing of the failed operation was
+// written.  Writes that store items are refused while the disk keeps less
+// than a small headroom free, which stays for consumers: pops and reads go
+// on, and the queue accepts items again by itself once there is room.
+class DiskFullError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace rocksq
 
 #endif  // ROCKSQ_ERROR_HPP_

@@ -7,6 +7,10 @@
 
 #include "rocksq/clock.hpp"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace rocksq {
 
 struct Options {
@@ -23,6 +27,11 @@ struct Options {
 
   // Where TTLs read the time; null means system_clock().
   std::shared_ptr<const Clock> clock;
+
+  // The RocksDB environment the queue's files go through; null means
+  // rocksdb::Env::Default().  For tests: a file system that simulates a
+  // power loss (cpp/tests/power_loss_fs.hpp), faults, or counts syncs.
+  std::shared_ptr<rocksdb::Env> env;
 };
 
 }  // namespace rocksq

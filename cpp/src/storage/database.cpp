@@ -71,6 +71,13 @@ rocksdb::CompressionType best_compression() {
   return rocksdb::kNoCompression;
 }
 
+// See database_options(); Database::sync_before_log_switch switches logs
+// before RocksDB would: RocksDB never flushes a memtable using less than its
+// size minus 0.6 arena blocks (an eighth of it each).
+constexpr std::size_t kWriteBufferBytes = std::size_t{16} << 20;
+constexpr std::size_t kSwitchLogAtBytes = kWriteBufferBytes * 7 / 8;
+static_assert(kSwitchLogAtBytes < kWriteBufferBytes - kWriteBufferBytes / 8 * 6 / 10);
+
 // Memtable insert hints for keys whose first byte is in `prefixes`: keys of
 // one prefix are appended in order or rewritten, so the next insert lands
 // next to the last one.  RocksDB 7.8 shares these hints with the memtable of
@@ -108,7 +115,7 @@ rocksdb::Options database_options(QueueKind kind) {
   // often keep memory and the write-ahead log small (16 MiB rather than 32:
   // peak RSS at 2M items 96-124 -> 78-89 MiB, disk after 2M items of churn
   // 30 -> 1-17 MiB, throughput unchanged).
-  options.write_buffer_size = std::size_t{16} << 20;
+  options.write_buffer_size = kWriteBufferBytes;
   options.max_write_buffer_number = 2;
   options.max_total_wal_size = std::uint64_t{64} << 20;
   options.keep_log_file_num = 2;
@@ -137,6 +144,15 @@ bool is_lock_error(const rocksdb::Status& status) {
                                 text.find("lock hold by current process") != std::string::npos);
 }
 
+// True if directory holds nothing but (perhaps) our lock file.
+bool holds_nothing_else(const std::string& path) {
+  std::error_code ec;
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename() != kLockFileName) return false;
+  }
+  return !ec;
+}
+
 // True if path holds RocksDB table files, i.e. data that was flushed.
 bool holds_table_files(const std::string& path) {
   std::error_code ec;
@@ -157,6 +173,7 @@ const char* kind_name(QueueKind kind) {
   std::string message =
       std::string("rocksq: ") + operation + " failed for " + path + ": " + status.ToString();
   if (status.IsCorruption()) throw CorruptionError(message);
+  if (is_no_space(status)) throw DiskFullError(message);
   if (is_lock_error(status)) {
     throw AlreadyOpenError(std::string("rocksq: cannot open ") + path +
                            ": the queue is already open in another process (" +
@@ -165,35 +182,44 @@ const char* kind_name(QueueKind kind) {
   throw Error(message);
 }
 
+void check_path(const std::string& path) {
+  if (path.empty()) throw std::invalid_argument("rocksq: path must not be empty");
+  const auto nul = path.find('\0');
+  if (nul != std::string::npos) {
+    throw std::invalid_argument("rocksq: path must not contain a NUL byte (embedded null byte at "
+                                "offset " + std::to_string(nul) + " of " +
+                                path.substr(0, nul) + "\\0...)");
+  }
+}
+
 Database::Database(const std::string& path, QueueKind kind, const Options& options)
     : path_(path) {
-  if (path.empty()) throw std::invalid_argument("rocksq: path must not be empty");
+  check_path(path);
   registered_path_ = absolute_path(path);
   register_open(registered_path_, path);
   try {
+    // Before RocksDB creates anything: two processes creating a new queue
+    // at once would see each other's half-made database.
+    lock_ = DirectoryLock(path);
     std::error_code ec;
-    fs::create_directories(path, ec);
-    // A file where the directory should be: libstdc++ reports ENOTDIR,
-    // libc++ (the wheels' zig builds) EEXIST; say the same with both.
-    std::error_code dir_ec;
-    if (ec == std::errc::file_exists && !fs::is_directory(path, dir_ec)) {
-      ec = std::make_error_code(std::errc::not_a_directory);
-    }
-    if (ec) {
-      throw Error("rocksq: cannot create the directory " + path + ": " + ec.message());
-    }
     // Without CURRENT RocksDB would start an empty database beside whatever
     // is there: refuse a directory holding files but no CURRENT.
-    if (!fs::exists(fs::path(path) / "CURRENT", ec) && !fs::is_empty(path, ec) && !ec) {
+    if (!fs::exists(fs::path(path) / "CURRENT", ec) && !holds_nothing_else(path)) {
+      lock_.remove_file();
       throw CorruptionError("rocksq: cannot open " + path +
                             ": the directory holds files but no CURRENT file: it is not a "
                             "queue, or a damaged one");
     }
     const bool had_tables = holds_table_files(path);
+    rocksdb::Options db_options = database_options(kind);
+    db_options.listeners.push_back(std::make_shared<NoSpaceListener>(resume_wanted_));
+    if (options.env) db_options.env = options.env.get();
+    env_ = options.env;
     rocksdb::DB* raw = nullptr;
-    check(rocksdb::DB::Open(database_options(kind), path, &raw), path, "open");
+    check(rocksdb::DB::Open(db_options, path, &raw), path, "open");
     db_.reset(raw);
     write_options_.sync = options.durable;
+    space_ = DiskSpace(path);
 
     std::string stored;
     if (get(kKindKey, &stored, "open")) {
@@ -214,9 +240,15 @@ Database::Database(const std::string& path, QueueKind kind, const Options& optio
   } catch (...) {
     if (db_) db_->Close().PermitUncheckedError();
     db_.reset();
+    lock_ = DirectoryLock();
     unregister_open(registered_path_);
     throw;
   }
+}
+
+void Database::close_keeping_lock() {
+  if (db_) check(db_->Close(), path_, "close");
+  db_.reset();
 }
 
 Database::~Database() {
@@ -225,11 +257,47 @@ Database::~Database() {
     db_->Close().PermitUncheckedError();
     db_.reset();
   }
+  // Unlocked first: closing a descriptor of the lock file after another
+  // thread of this process locked it anew would release that lock too.
+  lock_ = DirectoryLock();
   if (!registered_path_.empty()) unregister_open(registered_path_);
 }
 
 void Database::write(rocksdb::WriteBatch* batch, const char* operation) {
-  check(db_->Write(write_options_, batch), path_, operation);
+  // RocksDB refuses writes after failing for lack of space until resumed
+  // (which flushes its memtable: it fails while the disk is still full,
+  // and the write below then reports that).
+  if (resume_wanted_->load() && db_->Resume().ok()) resume_wanted_->store(false);
+  space_.before_write(db_.get(), *batch);
+  if (!write_options_.sync) sync_before_log_switch(batch->GetDataSize(), operation);
+  const rocksdb::Status status = db_->Write(write_options_, batch);
+  if (is_no_space(status)) {
+    resume_wanted_->store(true);
+    space_.exhausted();
+  }
+  check(status, path_, operation);
+}
+
+// RocksDB starts a new log when it flushes the memtable, without syncing
+// the old one: a power loss could keep writes of the new log and lose
+// earlier ones of the old (a hole, not a prefix: the queue would be broken).
+// So, when writes do not sync, the queue syncs the log and switches to a new
+// one itself (a flush), shortly before RocksDB would (at ~15 MiB).
+void Database::sync_before_log_switch(std::size_t bytes, const char* operation) {
+  constexpr std::uint64_t kCheckEvery = std::uint64_t{128} << 10;
+  bytes_since_switch_check_ += bytes;
+  if (bytes_since_switch_check_ < kCheckEvery) return;
+  bytes_since_switch_check_ = 0;
+  std::uint64_t memtable = 0;
+  if (!db_->GetIntProperty(rocksdb::DB::Properties::kCurSizeActiveMemTable, &memtable) ||
+      memtable < kSwitchLogAtBytes) {
+    return;
+  }
+  check(db_->SyncWAL(), path_, operation);
+  rocksdb::FlushOptions flush;
+  flush.wait = false;
+  flush.allow_write_stall = true;
+  check(db_->Flush(flush), path_, operation);
 }
 
 bool Database::get(std::string_view key, std::string* value, const char* operation) const {
@@ -257,7 +325,7 @@ std::uint64_t directory_size(const std::string& path) {
 }
 
 void remove_database(const std::string& path, QueueKind kind) {
-  if (path.empty()) throw std::invalid_argument("rocksq: path must not be empty");
+  check_path(path);
   std::error_code ec;
   if (!fs::exists(path, ec)) return;
   if (is_open_here(absolute_path(path))) {
@@ -267,14 +335,23 @@ void remove_database(const std::string& path, QueueKind kind) {
     throw Error("rocksq: cannot remove " + path + ": not a queue directory");
   }
   if (!fs::exists(fs::path(path) / "CURRENT", ec)) {
-    if (fs::is_empty(path, ec)) {
-      fs::remove(path, ec);
-      return;
+    if (holds_nothing_else(path)) {
+      // Empty, or a creation that stopped before RocksDB began: unless it
+      // is going on now (the lock tells).
+      const DirectoryLock lock(path);
+      if (!fs::exists(fs::path(path) / "CURRENT", ec)) {
+        fs::remove_all(path, ec);
+        if (ec) throw Error("rocksq: cannot remove " + path + ": " + ec.message());
+        return;
+      }
+    } else {
+      throw Error("rocksq: cannot remove " + path + ": not a queue directory");
     }
-    throw Error("rocksq: cannot remove " + path + ": not a queue directory");
   }
-  // Opening proves nobody else holds it and that it is a queue of this kind.
-  { const Database probe(path, kind, Options()); }
+  // Opening proves nobody else holds it and that it is a queue of this kind;
+  // its lock keeps it so until the files are gone.
+  Database probe(path, kind, Options());
+  probe.close_keeping_lock();
   rocksdb::Options options;
   check(rocksdb::DestroyDB(path, options), path, "remove");
   fs::remove_all(path, ec);

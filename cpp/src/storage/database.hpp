@@ -2,6 +2,7 @@
 #ifndef ROCKSQ_SRC_STORAGE_DATABASE_HPP_
 #define ROCKSQ_SRC_STORAGE_DATABASE_HPP_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -9,8 +10,11 @@
 #include <utility>
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/write_batch.h>
 
+#include "directory_lock.hpp"
+#include "disk_space.hpp"
 #include "rocksq/options.hpp"
 
 namespace rocksq {
@@ -36,8 +40,13 @@ class Database {
   Database(Database&& other) noexcept
       : path_(std::move(other.path_)),
         registered_path_(std::exchange(other.registered_path_, std::string())),
+        lock_(std::move(other.lock_)),
+        env_(std::move(other.env_)),
         db_(std::move(other.db_)),
-        write_options_(other.write_options_) {}
+        write_options_(other.write_options_),
+        space_(std::move(other.space_)),
+        bytes_since_switch_check_(other.bytes_since_switch_check_),
+        resume_wanted_(std::move(other.resume_wanted_)) {}
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
@@ -47,7 +56,9 @@ class Database {
   rocksdb::DB* db() const { return db_.get(); }
   const std::string& path() const { return path_; }
 
-  // Writes batch with the queue's durability; throws Error naming operation.
+  // Writes batch with the queue's durability; throws Error naming operation
+  // (DiskFullError if the disk is full).  After RocksDB itself failed for
+  // lack of space (its database then refuses writes), resumes it first.
   void write(rocksdb::WriteBatch* batch, const char* operation);
 
   // Reads key; returns false if missing; throws Error on failure.
@@ -56,14 +67,30 @@ class Database {
   // Bytes used by the database directory.
   std::uint64_t disk_size() const;
 
+  // Closes the database but keeps the directory locked (in this process and
+  // against others) until destroyed, so that it can be deleted.
+  void close_keeping_lock();
+
  private:
   Database() = default;
 
   std::string path_;
   std::string registered_path_;
+  DirectoryLock lock_;  // released after db_ is closed
+  std::shared_ptr<rocksdb::Env> env_;  // Options::env, used by db_
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::WriteOptions write_options_;
+  void sync_before_log_switch(std::size_t bytes, const char* operation);
+
+  DiskSpace space_{std::string()};
+  std::uint64_t bytes_since_switch_check_ = 0;
+  // Set when RocksDB failed for lack of space: resume before writing.
+  std::shared_ptr<std::atomic<bool>> resume_wanted_ = std::make_shared<std::atomic<bool>>(false);
 };
+
+// Throws std::invalid_argument unless path can name a queue's directory: not
+// empty and free of NUL bytes (the system would read it only up to the NUL).
+void check_path(const std::string& path);
 
 // Throws the rocksq error matching status, naming path and operation.
 [[noreturn]] void throw_status(const rocksdb::Status& status, const std::string& path,

@@ -12,7 +12,7 @@ namespace rocksq {
 namespace internal {
 
 Database Database::secondary(const std::string& path, const std::string& scratch_dir) {
-  if (path.empty()) throw std::invalid_argument("rocksq: path must not be empty");
+  check_path(path);
   rocksdb::Options options;
   // Opens every table file now: the primary may delete them meanwhile.
   options.max_open_files = -1;
