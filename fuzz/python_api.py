@@ -70,7 +70,10 @@ def path(fdp):
 
 
 def bounded(timeout):
-    """A timeout that cannot block for long (the others raise at once)."""
+    """A timeout that cannot block for long (the others raise at once); None,
+    which waits until data arrives, becomes a short wait too."""
+    if timeout is None:
+        return 0.01
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
         if timeout > 0:
             return min(timeout, 0.01)
