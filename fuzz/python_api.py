@@ -25,8 +25,10 @@ with atheris.instrument_imports():
     from rocksq import blocking, nonblocking
 
 ALLOWED = (TypeError, ValueError, OverflowError, rocksq.RocksqError)
-SCRATCH = tempfile.mkdtemp(prefix="rocksq-atheris-", dir="/dev/shm" if os.path.isdir("/dev/shm")
-                           else None)
+# Exists only while an input runs: libFuzzer ends the process without
+# running Python's exit handlers.
+SCRATCH = os.path.join("/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir(),
+                       "rocksq-atheris-%d" % os.getpid())
 
 
 def value(fdp, depth=0):
@@ -121,6 +123,7 @@ def resolve(result, fdp):
 
 def test_one_input(data):
     fdp = atheris.FuzzedDataProvider(data)
+    os.makedirs(SCRATCH, exist_ok=True)
     queues = []
     try:
         for _ in range(fdp.ConsumeIntInRange(1, 12)):
@@ -148,7 +151,6 @@ def test_one_input(data):
             except ALLOWED:
                 pass
         shutil.rmtree(SCRATCH, ignore_errors=True)
-        os.makedirs(SCRATCH, exist_ok=True)
 
 
 if __name__ == "__main__":
