@@ -6,8 +6,8 @@ arguments are arbitrary objects: ints of any size, floats (NaN, inf), str
 (with NUL bytes, surrogates), bytes, bytearray, memoryview, lists and tuples
 of those, None, bool, StartPosition.  A call may only succeed or raise
 TypeError, ValueError, OverflowError or a rocksq.RocksqError; anything else
-(or a crash) is a bug.  Waits are bounded: a positive timeout becomes at
-most 10 ms.  Paths stay inside a scratch directory.
+(or a crash) is a bug.  Waits are bounded: a timeout of None or above 10 ms
+becomes 10 ms.  Paths stay inside a scratch directory.
 
     .venv/bin/python fuzz/python_api.py -max_total_time=60 fuzz/corpus/python_api
 """
@@ -72,7 +72,10 @@ def path(fdp):
 
 
 def bounded(timeout):
-    """A timeout that cannot block for long (the others raise at once)."""
+    """A timeout that cannot block for long (the others raise at once):
+    None (wait forever, as documented) and positive numbers become 10 ms."""
+    if timeout is None:
+        return 0.01
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
         if timeout > 0:
             return min(timeout, 0.01)
