@@ -6,8 +6,8 @@ arguments are arbitrary objects: ints of any size, floats (NaN, inf), str
 (with NUL bytes, surrogates), bytes, bytearray, memoryview, lists and tuples
 of those, None, bool, StartPosition.  A call may only succeed or raise
 TypeError, ValueError, OverflowError or a rocksq.RocksqError; anything else
-(or a crash) is a bug.  Waits are bounded: a positive timeout becomes at
-most 10 ms.  Paths stay inside a scratch directory.
+(or a crash) is a bug.  Waits are bounded: a timeout of None or above 10 ms
+becomes 10 ms.  Paths stay inside a scratch directory.
 
     .venv/bin/python fuzz/python_api.py -max_total_time=60 fuzz/corpus/python_api
 """
@@ -25,8 +25,10 @@ with atheris.instrument_imports():
     from rocksq import blocking, nonblocking
 
 ALLOWED = (TypeError, ValueError, OverflowError, rocksq.RocksqError)
-SCRATCH = tempfile.mkdtemp(prefix="rocksq-atheris-", dir="/dev/shm" if os.path.isdir("/dev/shm")
-                           else None)
+# Exists only while an input runs: libFuzzer ends the process without
+# running Python's exit handlers.
+SCRATCH = os.path.join("/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir(),
+                       "rocksq-atheris-%d" % os.getpid())
 
 
 def value(fdp, depth=0):
@@ -70,8 +72,8 @@ def path(fdp):
 
 
 def bounded(timeout):
-    """A timeout that cannot block for long (the others raise at once); None,
-    which waits until data arrives, becomes a short wait too."""
+    """A timeout that cannot block for long (the others raise at once):
+    None (wait forever, as documented) and positive numbers become 10 ms."""
     if timeout is None:
         return 0.01
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
@@ -130,6 +132,7 @@ def resolve(result, fdp):
 
 def test_one_input(data):
     fdp = atheris.FuzzedDataProvider(data)
+    os.makedirs(SCRATCH, exist_ok=True)
     queues = []
     try:
         for _ in range(fdp.ConsumeIntInRange(1, 12)):
@@ -157,7 +160,6 @@ def test_one_input(data):
             except ALLOWED:
                 pass
         shutil.rmtree(SCRATCH, ignore_errors=True)
-        os.makedirs(SCRATCH, exist_ok=True)
 
 
 if __name__ == "__main__":
