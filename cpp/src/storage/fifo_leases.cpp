@@ -124,8 +124,8 @@ std::vector<std::pair<FifoStore::ChunkKey, FifoStore::Chunk>> FifoStore::take_ch
 }
 
 void FifoStore::put_chunk_record(const ChunkKey& key, const Chunk& chunk) {
-  put_segment(&batch_, chunk_key(key), *chunk.items, 0, chunk.size(),
-              layout::encode_chunk_header(chunk.deliveries));
+  segment_writer_.put(&batch_, chunk_key(key), *chunk.items, 0, chunk.size(),
+                      layout::encode_chunk_header(chunk.deliveries));
   batch_pending_ = true;
 }
 

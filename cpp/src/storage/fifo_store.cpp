@@ -71,7 +71,7 @@ void FifoStore::push(std::vector<std::string>&& items) {
                          std::to_string(items.size()) + " more would exceed it");
   }
   for (const auto& [begin, end] : split_into_segments(items)) {
-    put_segment(&batch_, segment_key(tail_seg_), items, begin, end);
+    segment_writer_.put(&batch_, segment_key(tail_seg_), items, begin, end);
     batch_pending_ = true;
     Segment segment;
     segment.items.reserve(end - begin);

@@ -169,6 +169,7 @@ class FifoStore {
 
   rocksdb::WriteBatch batch_;
   bool batch_pending_ = false;
+  SegmentWriter segment_writer_;
 };
 
 }  // namespace internal

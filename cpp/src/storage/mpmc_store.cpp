@@ -154,7 +154,7 @@ void MpmcStore::add(std::vector<std::string>&& items) {
   const std::uint64_t time_ms = std::max(last_time_ms_, now_ms(true));
   const bool was_empty = head_seq_ == tail_seq_;
   for (const auto& [begin, end] : split_into_segments(items)) {
-    put_segment(&batch_, segment_key(tail_seq_), items, begin, end);
+    segment_writer_.put(&batch_, segment_key(tail_seq_), items, begin, end);
     auto segment = std::make_shared<Segment>();
     segment->items.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {

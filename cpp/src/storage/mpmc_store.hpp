@@ -177,6 +177,7 @@ class MpmcStore {
   std::size_t cache_bytes_ = 0;
 
   rocksdb::WriteBatch batch_;
+  SegmentWriter segment_writer_;
   bool staged_ = false;
   bool meta_dirty_ = false;
 

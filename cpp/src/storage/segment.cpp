@@ -35,31 +35,29 @@ void check_item_sizes(const std::vector<std::string>& items, const std::string& 
   }
 }
 
-void put_segment(rocksdb::WriteBatch* batch, std::string_view key,
-                 const std::vector<std::string>& items, std::size_t begin, std::size_t end,
-                 std::string_view prefix) {
+void SegmentWriter::put(rocksdb::WriteBatch* batch, std::string_view key,
+                        const std::vector<std::string>& items, std::size_t begin,
+                        std::size_t end, std::string_view prefix) {
   // The varints first, all in one string, so that the slices into it stay put.
-  std::string varints;
-  varints.reserve(10 * (end - begin + 1));
-  put_varint64(&varints, end - begin);
-  std::vector<std::size_t> ends{varints.size()};
-  ends.reserve(end - begin + 1);
+  varints_.clear();
+  ends_.clear();
+  put_varint64(&varints_, end - begin);
+  ends_.push_back(varints_.size());
   for (std::size_t i = begin; i < end; ++i) {
-    put_varint64(&varints, items[i].size());
-    ends.push_back(varints.size());
+    put_varint64(&varints_, items[i].size());
+    ends_.push_back(varints_.size());
   }
-  std::vector<rocksdb::Slice> parts;
-  parts.reserve(2 * (end - begin) + 2);
-  if (!prefix.empty()) parts.emplace_back(prefix.data(), prefix.size());
-  parts.emplace_back(varints.data(), ends[0]);
+  parts_.clear();
+  if (!prefix.empty()) parts_.emplace_back(prefix.data(), prefix.size());
+  parts_.emplace_back(varints_.data(), ends_[0]);
   for (std::size_t i = begin; i < end; ++i) {
-    const std::size_t from = ends[i - begin];
-    parts.emplace_back(varints.data() + from, ends[i - begin + 1] - from);
-    parts.emplace_back(items[i].data(), items[i].size());
+    const std::size_t from = ends_[i - begin];
+    parts_.emplace_back(varints_.data() + from, ends_[i - begin + 1] - from);
+    parts_.emplace_back(items[i].data(), items[i].size());
   }
   const rocksdb::Slice key_slice(key.data(), key.size());
   batch->Put(rocksdb::SliceParts(&key_slice, 1),
-             rocksdb::SliceParts(parts.data(), static_cast<int>(parts.size())));
+             rocksdb::SliceParts(parts_.data(), static_cast<int>(parts_.size())));
 }
 
 bool decode_segment(std::string_view value, Segment* out) {

@@ -39,11 +39,21 @@ struct Segment {
 void encode_segment(const std::vector<std::string>& items, std::size_t begin,
                     std::size_t end, std::string* dst);
 
-// batch->Put(key, prefix + the encoding of items[begin, end)), written
-// straight from the items: no encoded copy of them is made first.
-void put_segment(rocksdb::WriteBatch* batch, std::string_view key,
-                 const std::vector<std::string>& items, std::size_t begin, std::size_t end,
-                 std::string_view prefix = {});
+// Puts segments into write batches straight from their items: no encoded
+// copy of them is made first.  Keeps its scratch space between calls (a
+// store owns one), so that a push allocates nothing here.
+class SegmentWriter {
+ public:
+  // batch->Put(key, prefix + the encoding of items[begin, end)).
+  void put(rocksdb::WriteBatch* batch, std::string_view key,
+           const std::vector<std::string>& items, std::size_t begin, std::size_t end,
+           std::string_view prefix = {});
+
+ private:
+  std::string varints_;
+  std::vector<std::size_t> ends_;
+  std::vector<rocksdb::Slice> parts_;
+};
 
 // Decodes a segment; false if value is malformed.
 bool decode_segment(std::string_view value, Segment* out);
