@@ -2,7 +2,6 @@
 // against a model (a deque).  Each input byte is an operation; the queue
 // (max 64 items) lives in one directory for the whole run and is drained
 // before each input, so every input starts from an empty queue.
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -15,39 +14,19 @@
 #include <vector>
 
 #include "rocksq/rocksq.hpp"
+#include "scratch_dir.hpp"
 
 namespace {
 
 constexpr std::size_t kMaxElements = 64;
-
-// A tmpfs if there is one: RocksDB's fsyncs at open would dominate.
-std::filesystem::path scratch_base() {
-  std::error_code ec;
-  if (std::filesystem::is_directory("/dev/shm", ec)) return "/dev/shm";
-  return std::filesystem::temp_directory_path();
-}
 
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "queue_ops: %s\n", what);
   std::abort();
 }
 
-// A fresh directory, removed at exit.
-struct ScratchDir {
-  ScratchDir() {
-    std::string pattern = (scratch_base() / "rocksq-fuzz-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) fail("mkdtemp");
-    path = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string path;
-};
-
 const std::string& directory() {
-  static const ScratchDir scratch;
+  static const rocksq_fuzz::ScratchDir scratch;
   static const std::string dir = scratch.path + "/q";
   return dir;
 }

@@ -5,7 +5,6 @@
 // is also inspected, which retries damaged data for ~0.5 s).  Opening and reading the
 // queue must raise a rocksq::Error (typically CorruptionError) or work;
 // never crash or hang.
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -18,37 +17,17 @@
 #include <rocksdb/db.h>
 
 #include "rocksq/rocksq.hpp"
+#include "scratch_dir.hpp"
 #include "storage/layout.hpp"
 
 namespace layout = rocksq::internal::layout;
 
 namespace {
 
-// A tmpfs if there is one: RocksDB's fsyncs at open would dominate.
-std::filesystem::path scratch_base() {
-  std::error_code ec;
-  if (std::filesystem::is_directory("/dev/shm", ec)) return "/dev/shm";
-  return std::filesystem::temp_directory_path();
-}
-
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "store_meta: %s\n", what);
   std::abort();
 }
-
-// A fresh directory, removed at exit.
-struct ScratchDir {
-  ScratchDir() {
-    std::string pattern = (scratch_base() / "rocksq-fuzz-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) fail("mkdtemp");
-    path = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string path;
-};
 
 void put(const std::string& path, const std::string& meta, const std::string& segment,
          bool mpmc) {
@@ -75,7 +54,7 @@ void guarded(Read read) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const ScratchDir scratch;
+  static const rocksq_fuzz::ScratchDir scratch;
   const std::string& base = scratch.path;
   if (size == 0) return 0;
   const bool mpmc = data[0] & 1;
