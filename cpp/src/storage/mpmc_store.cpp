@@ -322,10 +322,13 @@ NextResult MpmcStore::next(const std::string& label, StartPosition start_positio
     if (moves && uncommitted_.count(label) == 0) {
       uncommitted_.emplace(label, read.is_new ? std::nullopt : std::optional(read.before));
     }
-  } else if (moves || uncommitted_.erase(label) != 0) {
-    batch_.Put(label_key(label), layout::encode(read.cursor));
-    staged_ = true;
-    uncommitted_.erase(label);
+  } else {
+    // Also commits the reads before it that did not.
+    const bool had_uncommitted = uncommitted_.erase(label) != 0;
+    if (moves || had_uncommitted) {
+      batch_.Put(label_key(label), layout::encode(read.cursor));
+      staged_ = true;
+    }
   }
   if (moves) labels_[label] = read.cursor;
   return std::move(read.result);
