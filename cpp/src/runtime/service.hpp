@@ -31,6 +31,7 @@
 #include <chrono>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -188,17 +189,33 @@ bool end_waiting(Store& store, WaitingOps<Store>& waiting, bool final) {
 }
 
 // What a service is, whatever its store: its worker, the fork rule, close.
+// A queue shared with other processes (remote/shared_service.hpp) is a
+// service too, whose operations may run in another process: it overrides
+// what QueueControl uses.
 class ServiceBase {
  public:
   ServiceBase(const ServiceBase&) = delete;
   ServiceBase& operator=(const ServiceBase&) = delete;
   virtual ~ServiceBase() = default;
 
-  Worker& worker() const { return *worker_; }
   const std::string& path() const { return path_; }
 
+  // True for a queue shared with other processes (see SharedService).
+  virtual bool is_shared() const { return false; }
+
+  // Operations submitted whose result is not yet available.
+  virtual std::size_t inflight() const { return worker_->inflight() + waiting(); }
+  virtual std::size_t max_inflight() const { return worker_->max_inflight(); }
+  virtual void set_completion_callback(std::function<void()> callback) {
+    worker_->set_completion_callback(std::move(callback));
+  }
+  virtual void set_room_wait(RoomWait room_wait) { worker_->set_room_wait(std::move(room_wait)); }
+  virtual void set_caller_runs(bool caller_runs) { worker_->set_caller_runs(caller_runs); }
+  virtual void hold() { worker_->hold(); }
+  virtual void release() { worker_->release(); }
+
   // The worker stops first: it is the only user of the store.
-  void close() {
+  virtual void close() {
     if (fork_guard_.forked()) {
       // No worker thread exists here, and closing the database would write
       // to the parent's files behind its back.
@@ -212,18 +229,18 @@ class ServiceBase {
     reset_store();
   }
 
-  // Operations parked waiting for data (see task.hpp).
-  virtual std::size_t waiting() const = 0;
-
  protected:
   explicit ServiceBase(std::string path) : path_(std::move(path)) {}
 
+  bool forked() const { return fork_guard_.forked(); }
   void check_not_forked() const { fork_guard_.check(name()); }
   std::string name() const { return "queue " + path_; }
 
-  virtual void end_all_waiting() = 0;
-  virtual void reset_store() = 0;
-  virtual void leak_store() = 0;
+  // Operations parked waiting for data (see task.hpp).
+  virtual std::size_t waiting() const { return 0; }
+  virtual void end_all_waiting() {}
+  virtual void reset_store() {}
+  virtual void leak_store() {}
 
   std::unique_ptr<Worker> worker_;  // set by the derived class, after its store
 

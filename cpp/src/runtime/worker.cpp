@@ -29,10 +29,16 @@ Worker::Worker(std::string name, std::size_t max_inflight, Execute execute, Tick
 
 Worker::~Worker() { stop(); }
 
+namespace {
+thread_local bool t_ignores_room_wait = false;
+}  // namespace
+
+void Worker::set_thread_ignores_room_wait(bool ignores) { t_ignores_room_wait = ignores; }
+
 void Worker::submit(std::shared_ptr<Task> task) {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!has_room()) {
-    if (room_wait_) {
+    if (room_wait_ && !t_ignores_room_wait) {
       // The room wait may give the caller's thread back (a Python signal
       // check); it is asked again if another submitter took the room first.
       const RoomWait room_wait = room_wait_;

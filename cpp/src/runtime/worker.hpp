@@ -75,6 +75,9 @@ class Worker {
 
   void set_completion_callback(std::function<void()> callback);
   void set_room_wait(RoomWait room_wait);
+  // For the calling thread: submit() waits for room plainly, ignoring any
+  // room wait (a thread of ours that serves other processes).
+  static void set_thread_ignores_room_wait(bool ignores);
   void set_caller_runs(bool caller_runs);
   // While held, the thread starts no new group (one running finishes).
   void hold();
