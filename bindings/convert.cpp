@@ -92,9 +92,10 @@ std::size_t inflight_from_python(nb::handle value) {
   return n;
 }
 
-rocksq::Options options_from(bool durable, nb::handle memory_cache_bytes) {
+rocksq::Options options_from(bool durable, nb::handle memory_cache_bytes, bool shared) {
   rocksq::Options options;
   options.durable = durable;
+  options.shared = shared;
   options.memory_cache_bytes = count_from_python(memory_cache_bytes, "memory_cache_bytes");
   return options;
 }

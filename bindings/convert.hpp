@@ -31,7 +31,7 @@ std::size_t count_from_python(nb::handle value, const char* argument);
 std::size_t inflight_from_python(nb::handle value);
 
 // Options from the keywords every queue takes.
-rocksq::Options options_from(bool durable, nb::handle memory_cache_bytes);
+rocksq::Options options_from(bool durable, nb::handle memory_cache_bytes, bool shared);
 // The default of the memory_cache_bytes keyword: the C++ default.
 inline const std::size_t kDefaultMemoryCacheBytes = rocksq::Options().memory_cache_bytes;
 

@@ -16,6 +16,7 @@ PyObject* g_closed = nullptr;
 PyObject* g_already_open = nullptr;
 PyObject* g_corruption = nullptr;
 PyObject* g_disk_full = nullptr;
+PyObject* g_owner_lost = nullptr;
 PyObject* g_interrupted = nullptr;
 PyObject* g_lease = nullptr;
 
@@ -49,6 +50,11 @@ void bind_errors(nb::module_& m) {
       "The disk holding the queue is full; nothing of the operation was written.  Pops and "
       "reads go on (a headroom is kept for them) and pushes succeed again by themselves "
       "once there is room.");
+  g_owner_lost = new_exception(
+      m, "OwnerLostError", g_error,
+      "The process that owned a shared queue (shared=True) ended while this operation was "
+      "pending: it may or may not have taken effect.  The queue goes on, owned by another "
+      "process; later operations work as before.");
   g_interrupted = new_exception(
       m, "OperationInterrupted", PyExc_KeyboardInterrupt,
       "Ctrl-C (a KeyboardInterrupt) arrived while a blocking call waited for its operation, "
@@ -70,6 +76,8 @@ void bind_errors(nb::module_& m) {
       PyErr_SetString(g_lease, e.what());
     } catch (const rocksq::DiskFullError& e) {
       PyErr_SetString(g_disk_full, e.what());
+    } catch (const rocksq::OwnerLostError& e) {
+      PyErr_SetString(g_owner_lost, e.what());
     } catch (const rocksq::Error& e) {
       PyErr_SetString(g_error, e.what());
     }

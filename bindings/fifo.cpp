@@ -25,7 +25,11 @@ const char* const kClassDoc =
     "durable : bool\n    fsync the write-ahead log on every write (survives power loss). "
     "Default False (survives the process's death).\n"
     "memory_cache_bytes : int\n    Budget in bytes for the newest items kept in memory, so "
-    "that consumers that keep up never read them back from disk.  Default 16 MiB.\n\n"
+    "that consumers that keep up never read them back from disk.  Default 16 MiB.\n"
+    "shared : bool\n    Let other processes open it too (each with shared=True): the first "
+    "owns it and serves the others over a Unix socket in its directory; another takes over "
+    "when it closes or dies.  Operations in flight when the owner dies raise OwnerLostError.  "
+    "Default False (a second process gets AlreadyOpenError).\n\n"
     "Raises\n------\nRuntimeError\n    If the queue cannot be opened (AlreadyOpenError if it "
     "is open elsewhere).";
 
@@ -38,32 +42,35 @@ void bind(nb::module_& m) {
   const auto max_elements = nb::arg("max_elements").none() = 1'000'000'000;
   const auto durable = nb::arg("durable") = false;
   const auto budget = nb::arg("memory_cache_bytes").none() = kDefaultMemoryCacheBytes;
+  const auto shared = nb::arg("shared") = false;
   if constexpr (Binder::kBlocking) {
     def_typed(
         cls, "__init__",
-        [](Self* self, PathArg path, IntArg max_elements, bool durable, IntArg budget) {
+        [](Self* self, PathArg path, IntArg max_elements, bool durable, IntArg budget,
+           bool shared) {
           Binder::construct(self, path_from_python(path.object, "path"),
                             count_from_python(max_elements.object, "max_elements"),
-                            options_from(durable, budget.object));
+                            options_from(durable, budget.object, shared));
         },
-        {kPathType, "int", "bool", "int"}, "None",
+        {kPathType, "int", "bool", "int", "bool"}, "None",
         "Opens (or creates) the queue at path.  See the class docstring.", path, max_elements,
-        nb::kw_only(), durable, budget);
+        nb::kw_only(), durable, budget,
+        shared);
   } else {
     def_typed(
         cls, "__init__",
         [](Self* self, PathArg path, IntArg max_elements, IntArg max_inflight_ops, bool durable,
-           IntArg budget) {
+           IntArg budget, bool shared) {
           Binder::construct(self, path_from_python(path.object, "path"),
                             count_from_python(max_elements.object, "max_elements"),
                             inflight_from_python(max_inflight_ops.object),
-                            options_from(durable, budget.object));
+                            options_from(durable, budget.object, shared));
         },
-        {kPathType, "int", "int", "bool", "int"}, "None",
+        {kPathType, "int", "int", "bool", "int", "bool"}, "None",
         "Opens (or creates) the queue at path and starts its worker thread.  See the class "
         "docstring.",
         path, max_elements, nb::arg("max_inflight_ops").none() = 1000, nb::kw_only(), durable,
-        budget);
+        budget, shared);
   }
   Binder b(cls);
   b.op("push", &Fifo::push,

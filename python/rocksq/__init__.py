@@ -17,6 +17,7 @@ from ._rocksq import (
     DiskFullError,
     LeaseError,
     OperationInterrupted,
+    OwnerLostError,
     QueueClosedError,
     QueueFullError,
     Reservation,
@@ -30,7 +31,8 @@ from . import _asyncio, _signatures
 
 # The exceptions are defined by the extension; they are rocksq's.
 for _error in (AlreadyOpenError, CorruptionError, DiskFullError, LeaseError,
-               OperationInterrupted, QueueClosedError, QueueFullError, RocksqError):
+               OperationInterrupted, OwnerLostError, QueueClosedError, QueueFullError,
+               RocksqError):
     _error.__module__ = __name__
 
 _signatures.install(
@@ -50,6 +52,7 @@ __all__ = [
     "DiskFullError",
     "LeaseError",
     "OperationInterrupted",
+    "OwnerLostError",
     "QueueClosedError",
     "QueueFullError",
     "Reservation",

@@ -6,7 +6,9 @@ Input (JSON on stdin): {"kind": "fifo" | "mpmc",
                         "traces": [{"path": str, "ops": [...], "options": {...},
                                     "probe": bool}, ...]}
 Output (JSON on stdout): one {"results": [...], "probes": [...] | null} per
-trace.  A result is what the model of traces.py returns for the operation;
+trace.  With "two_processes" (ours only), the queue is opened shared by this
+process and a peer (this script with --peer), and the operations alternate
+between them: even ones here (the owner), odd ones in the peer (a client).  A result is what the model of traces.py returns for the operation;
 an operation that raised gives ["error", type name, message] (a push refused
 for capacity gives "full").  With "probe", the state after every operation
 (FIFO: len and payload_size; MPMC: also the labels) is read and reported.
@@ -134,20 +136,78 @@ class Runner:
         return [self.guarded(k, lambda k=k: self.resolve(k, self.submit([k]))) for k in kinds]
 
 
+class Peer:
+    """The other process of a two-process trace: a Runner in a child that
+    runs what it is sent (JSON lines) and answers with the results."""
+
+    def __init__(self, kind, path, options):
+        import subprocess
+
+        self.child = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "--peer"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True)
+        self.call(["init", kind, path, options])
+
+    def call(self, message):
+        self.child.stdin.write(json.dumps(message) + "\n")
+        self.child.stdin.flush()
+        line = self.child.stdout.readline()
+        if not line:
+            raise RuntimeError("the peer process died")
+        return json.loads(line)
+
+    def close(self):
+        self.child.stdin.close()
+        self.child.wait(timeout=60)
+
+
+def serve_as_peer():
+    runner = None
+    for line in sys.stdin:
+        message = json.loads(line)
+        if message[0] == "init":
+            runner = Runner(*message[1:])
+            answer = None
+        elif message[0] == "close":
+            runner.close()
+            answer = None
+        else:
+            answer = runner.run(message[1])
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+    if runner is not None:
+        runner.close()
+
+
 def run_trace(kind, trace):
-    runner = Runner(kind, trace["path"], trace.get("options", {}))
+    options = trace.get("options", {})
+    runner = Runner(kind, trace["path"], options)
+    peer = Peer(kind, trace["path"], options) if trace.get("two_processes") else None
     results, probes = [], [] if trace.get("probe") else None
     try:
-        for op in trace["ops"]:
-            results.append(runner.run(op))
+        for i, op in enumerate(trace["ops"]):
+            if peer is not None and op[0] == "open":
+                # This process opens first, so it owns the queue.
+                peer.call(["close"])
+                results.append(runner.run(op))
+                peer.call(["run", op])
+            elif peer is not None and i % 2 == 1:
+                results.append(peer.call(["run", op]))
+            else:
+                results.append(runner.run(op))
             if probes is not None:
                 probes.append(runner.probe())
     finally:
+        if peer is not None:
+            peer.close()
         runner.close()
     return {"results": results, "probes": probes}
 
 
 def main():
+    if sys.argv[1:] == ["--peer"]:
+        serve_as_peer()
+        return
     spec = json.load(sys.stdin)
     json.dump([run_trace(spec["kind"], t) for t in spec["traces"]], sys.stdout)
 

@@ -253,9 +253,10 @@ def compare(kind, trace, got, model, probes=None, reference=False):
     return None
 
 
-def make_traces(kind, directory, seeds, count, ours):
+def make_traces(kind, directory, seeds, count, ours, two_processes=False):
     """The trace of each seed, on a queue under directory; ours with a
-    random memory budget and the state probed after every operation."""
+    random memory budget and the state probed after every operation (and,
+    with two_processes, shared by two processes that take turns)."""
     import random
 
     out = []
@@ -264,14 +265,17 @@ def make_traces(kind, directory, seeds, count, ours):
         trace = {"path": "%s/q%d" % (directory, seed), "ops": TRACES[kind](rng, count)}
         if ours:
             trace.update(probe=True, options={"memory_cache_bytes": rng.choice(MEMORY_BUDGETS)})
+        if two_processes:
+            trace["options"]["shared"] = True
+            trace["two_processes"] = True
         out.append(trace)
     return out
 
 
-def check_traces(kind, python, directory, seeds, count, ours):
+def check_traces(kind, python, directory, seeds, count, ours, two_processes=False):
     """Runs the traces of seeds under python and returns a list of
     "seed N: first difference from the model" messages (empty: all agree)."""
-    runs = make_traces(kind, directory, seeds, count, ours)
+    runs = make_traces(kind, directory, seeds, count, ours, two_processes)
     outputs = run_driver(python, kind, runs)
     problems = []
     for seed, run, out in zip(seeds, runs, outputs):

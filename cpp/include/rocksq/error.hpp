@@ -59,6 +59,14 @@ class DiskFullError : public Error {
   using Error::Error;
 };
 
+// A queue shared by several processes (Options::shared) lost the process
+// that owned it while this operation was pending: it may or may not have
+// taken effect.  The queue itself goes on, owned by another process.
+class OwnerLostError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace rocksq
 
 #endif  // ROCKSQ_ERROR_HPP_

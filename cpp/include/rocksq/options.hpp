@@ -20,6 +20,13 @@ struct Options {
   // per write (group commit shares it among the writes pending together).
   bool durable = false;
 
+  // Lets other processes open the queue too (see docs/processes.rst): the
+  // first to open it owns it and serves the others over a Unix socket in
+  // its directory, and one of them takes over when it closes or dies.
+  // Every process must open it shared; without it a second process gets
+  // AlreadyOpenError.
+  bool shared = false;
+
   // Budget in bytes for the most recently written items kept in memory, so
   // that consumers of fresh data do not read RocksDB.  Segments read back
   // from RocksDB are nearly as fast, so a small budget suffices.

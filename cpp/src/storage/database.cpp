@@ -164,6 +164,21 @@ bool holds_table_files(const std::string& path) {
 
 }  // namespace
 
+PathClaim::PathClaim(const std::string& path) : key_("claim:" + absolute_path(path)) {
+  if (is_open_in_this_process(path)) {
+    throw AlreadyOpenError("rocksq: cannot open " + path +
+                           ": the queue is already open in this process");
+  }
+  register_open(key_, path);
+}
+
+PathClaim::~PathClaim() { unregister_open(key_); }
+
+bool is_open_in_this_process(const std::string& path) {
+  const std::string key = absolute_path(path);
+  return is_open_here(key) || is_open_here("claim:" + key);
+}
+
 const char* kind_name(QueueKind kind) {
   return kind == QueueKind::kFifo ? "fifo" : "mpmc";
 }
@@ -201,6 +216,7 @@ Database::Database(const std::string& path, QueueKind kind, const Options& optio
     // Before RocksDB creates anything: two processes creating a new queue
     // at once would see each other's half-made database.
     lock_ = DirectoryLock(path);
+    lock_.mark(options.shared);
     std::error_code ec;
     // Without CURRENT RocksDB would start an empty database beside whatever
     // is there: refuse a directory holding files but no CURRENT.

@@ -92,6 +92,23 @@ class Database {
 // empty and free of NUL bytes (the system would read it only up to the NUL).
 void check_path(const std::string& path);
 
+// A process-wide claim on a queue's path, as an open database makes: while
+// it lives, opening the path again in this process raises AlreadyOpenError.
+// A shared queue that is a client of another process holds one.
+class PathClaim {
+ public:
+  explicit PathClaim(const std::string& path);
+  ~PathClaim();
+  PathClaim(const PathClaim&) = delete;
+  PathClaim& operator=(const PathClaim&) = delete;
+
+ private:
+  const std::string key_;
+};
+
+// True if a database or a claim holds path in this process.
+bool is_open_in_this_process(const std::string& path);
+
 // Throws the rocksq error matching status, naming path and operation.
 [[noreturn]] void throw_status(const rocksdb::Status& status, const std::string& path,
                                const char* operation);

@@ -90,6 +90,40 @@ DirectoryLock& DirectoryLock::operator=(DirectoryLock&& other) noexcept {
   return *this;
 }
 
+namespace {
+constexpr char kSharedMark[] = "shared\n";
+constexpr char kExclusiveMark[] = "exclusive\n";
+}  // namespace
+
+void DirectoryLock::mark(bool shared) {
+  if (fd_ < 0) return;
+  const char* const text = shared ? kSharedMark : kExclusiveMark;
+  const std::size_t size = std::strlen(text);
+  // Best effort: a process that cannot read it waits for a socket instead.
+  if (::pwrite(fd_, text, size, 0) == static_cast<ssize_t>(size)) {
+    static_cast<void>(::ftruncate(fd_, static_cast<off_t>(size)));
+  }
+}
+
+DirectoryLock::Holder DirectoryLock::probe(const std::string& directory) {
+  Holder holder;
+  const std::string file = (fs::path(directory) / kLockFileName).string();
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return holder;
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  if (::fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK) {
+    holder.held = true;
+    char text[16] = {};
+    const ssize_t n = ::pread(fd, text, sizeof(text) - 1, 0);
+    // Unmarked yet (the holder is opening): take it for a sharing one.
+    holder.shared = n <= 0 || std::strcmp(text, kExclusiveMark) != 0;
+  }
+  ::close(fd);
+  return holder;
+}
+
 void DirectoryLock::remove_file() {
   // Others that opened it meanwhile see it gone once they lock it, and retry.
   if (fd_ >= 0) ::unlink(file_.c_str());

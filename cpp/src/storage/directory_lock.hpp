@@ -37,6 +37,18 @@ class DirectoryLock {
   DirectoryLock(const DirectoryLock&) = delete;
   DirectoryLock& operator=(const DirectoryLock&) = delete;
 
+  // Records in the lock file whether this process shares the queue with
+  // others (see remote/shared_link.hpp), for probe().
+  void mark(bool shared);
+
+  // Whether another process holds directory's lock, and if it said it
+  // shares the queue.
+  struct Holder {
+    bool held = false;
+    bool shared = false;
+  };
+  static Holder probe(const std::string& directory);
+
   // Deletes the lock file (still locked until destroyed), so that a
   // directory found not to be a queue is left as it was.
   void remove_file();
