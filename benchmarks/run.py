@@ -45,6 +45,7 @@ WORKLOADS = [
     "fifo_blocking",
     "call_overhead",
     "fifo_leases",
+    "fifo_processes",
 ]
 PERSISTQUEUE_WORKLOADS = {"fifo_roundtrip"}
 # Latency-bound workloads of about a second: the most sensitive to other load

@@ -424,6 +424,126 @@ def mpmc_roundtrip(path, scale):
     return {"mpmc round trips": rate(n, elapsed, "round trips/s")}
 
 
+# --- Several processes on one queue (ours: shared=True) ---------------------
+
+
+def _shares():
+    """True if this rocksq opens queues shared (ours); the reference cannot,
+    so its figures are those of one process (threads for the 4+4)."""
+    import rocksq
+
+    return hasattr(rocksq, "OwnerLostError")
+
+
+def _hold_shared(path, ready, stop):
+    """A process that owns the queue and serves the others."""
+    q = fifo(path, shared=True)
+    ready.set()
+    stop.wait()
+    close(q)
+
+
+def _producer(path, n, ready, go):
+    q = fifo(path, shared=True)
+    ready.release()
+    go.wait()
+    for _ in range(n):
+        q.push([ITEM]).get()
+    close(q)
+
+
+def _consumer(path, n_total, consumed, ready, go):
+    q = fifo(path, shared=True)
+    ready.release()
+    go.wait()
+    while consumed.value < n_total:
+        got = len(q.pop(timeout=0.05).get().data)
+        if got:
+            with consumed.get_lock():
+                consumed.value += got
+    close(q)
+
+
+def _roundtrip_latencies(q, n):
+    for _ in range(200):  # warm up
+        q.push([ITEM]).get()
+        q.pop().get()
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        q.push([ITEM]).get()
+        q.pop().get()
+        out.append(time.perf_counter() - start)
+    out.sort()
+    return out[len(out) // 2]
+
+
+def fifo_processes(path, scale):
+    """Clients of a queue another process owns: round trip, batches, and 4
+    producer + 4 consumer processes.  The reference cannot share a queue:
+    its figures are those of one process (4x4: threads)."""
+    import multiprocessing
+
+    n_rt = 5_000 if scale == "full" else 1_000
+    n_batch = 200_000 if scale == "full" else 40_000
+    n_procs = 40_000 if scale == "full" else 8_000
+    metrics = {}
+    if not _shares():
+        q = fifo(path)
+        median = _roundtrip_latencies(q, n_rt)
+        metrics["round trip, client (median)"] = {"value": median * 1e9, "unit": "ns",
+                                                   "better": "lower"}
+        metrics["round trip, owner (median)"] = dict(metrics["round trip, client (median)"])
+        start = time.perf_counter()
+        push_batches(q, n_batch, 100)
+        pushed = time.perf_counter()
+        pop_batches(q, n_batch, 100)
+        metrics["batch push, client"] = rate(n_batch, pushed - start)
+        metrics["batch pop, client"] = rate(n_batch, time.perf_counter() - pushed)
+        close(q)
+        metrics["4+4 processes"] = fifo_threads(path + "-threads", scale)["4x4 threads"]
+        return metrics
+    ctx = multiprocessing.get_context("spawn")
+    # The owner's own figure, for the ratio client/owner.
+    q = fifo(path + "-owner")
+    metrics["round trip, owner (median)"] = {"value": _roundtrip_latencies(q, n_rt) * 1e9,
+                                              "unit": "ns", "better": "lower"}
+    close(q)
+    ready, stop = ctx.Event(), ctx.Event()
+    owner = ctx.Process(target=_hold_shared, args=(path, ready, stop))
+    owner.start()
+    ready.wait()
+    q = fifo(path, shared=True)
+    metrics["round trip, client (median)"] = {"value": _roundtrip_latencies(q, n_rt) * 1e9,
+                                               "unit": "ns", "better": "lower"}
+    start = time.perf_counter()
+    push_batches(q, n_batch, 100)
+    pushed = time.perf_counter()
+    pop_batches(q, n_batch, 100)
+    metrics["batch push, client"] = rate(n_batch, pushed - start)
+    metrics["batch pop, client"] = rate(n_batch, time.perf_counter() - pushed)
+    # 4 producer and 4 consumer processes, one item per call.
+    started, go = ctx.Semaphore(0), ctx.Event()
+    consumed = ctx.Value("q", 0)
+    workers = [ctx.Process(target=_producer, args=(path, n_procs // 4, started, go))
+               for _ in range(4)]
+    workers += [ctx.Process(target=_consumer, args=(path, n_procs, consumed, started, go))
+                for _ in range(4)]
+    for w in workers:
+        w.start()
+    for _ in workers:
+        started.acquire()
+    start = time.perf_counter()
+    go.set()
+    for w in workers:
+        w.join()
+    metrics["4+4 processes"] = rate(n_procs, time.perf_counter() - start)
+    close(q)
+    stop.set()
+    owner.join()
+    return metrics
+
+
 WORKLOADS = {
     "fifo_roundtrip": fifo_roundtrip,
     "fifo_batch": fifo_batch,
@@ -437,6 +557,7 @@ WORKLOADS = {
     "fifo_blocking": fifo_blocking,
     "call_overhead": call_overhead,
     "fifo_leases": fifo_leases,
+    "fifo_processes": fifo_processes,
 }
 PERSISTQUEUE_WORKLOADS = {"fifo_roundtrip": persistqueue_roundtrip}
 

@@ -330,3 +330,14 @@ def test_killing_the_owner_loses_no_acknowledged_item(qpath, tmp_path, kind):
     # taken (BATCH at most each).
     missing = set(acked) - set(served)
     assert len(missing) <= 4 * lost_pops, (len(missing), lost_pops)
+
+
+def test_closing_a_client_ends_its_waiting_reads(qpath, fifo_owner):
+    q = nonblocking.PersistentQueueWithCapacity(qpath, shared=True)
+    waiting = [q.pop(1, timeout=None), q.reserve(1, timeout=None)]
+    q.close()  # returns: the owner ended both with what there was
+    assert waiting[0].get().data == [] and waiting[1].get().data == []
+    again = blocking.PersistentQueueWithCapacity(qpath, shared=True)
+    again.push([b"kept"])
+    assert again.pop(5) == [b"kept"]
+    again.close()

@@ -46,6 +46,10 @@ class Future {
   bool valid() const { return state_ != nullptr; }
   // True once the result (a value or an error) is available.  Never waits.
   bool is_ready() const { return state_->is_ready(); }
+  // Nobody will wait for this result any more: if the operation is a read
+  // waiting for data, it may end now with what there is (as at its
+  // timeout), once the queue next looks at its waiting reads.
+  void abandon() const { state_->abandon(); }
   // Waits for the result.
   void wait() const { state_->wait(); }
   // Waits at most timeout; true if the result is available.
@@ -99,6 +103,8 @@ class ResultBase {
   ResultBase& operator=(const ResultBase&) = delete;
 
   bool is_ready() const { return ready_.load(std::memory_order_acquire); }
+  void abandon() const { abandoned_.store(true, std::memory_order_relaxed); }
+  bool abandoned() const { return abandoned_.load(std::memory_order_relaxed); }
 
   void wait() const {
     if (spin_until(kResultSpin, [this] { return is_ready(); })) return;
@@ -151,6 +157,7 @@ class ResultBase {
   }
 
   std::atomic<bool> ready_{false};
+  mutable std::atomic<bool> abandoned_{false};
   std::exception_ptr error_;
   const std::uint64_t generation_ = fork_generation();
   mutable std::mutex mutex_;

@@ -42,19 +42,28 @@ void sleep_unless_woken(const Wakeup& wakeup, std::chrono::milliseconds timeout)
   static_cast<void>(::poll(fds, 1, static_cast<int>(timeout.count())));
 }
 
-// Appends to *buffer what fd has (blocking fd: waits for some); false at
-// the end of the stream or on an error.
+// Appends to *buffer what fd has, up to want bytes (a blocking fd waits
+// for some); false at the end of the stream or on an error.  Small reads go
+// through a scratch buffer: growing the string by a whole chunk would clear
+// it first.
 bool read_some(int fd, std::string* buffer, std::size_t want) {
+  thread_local std::vector<char> scratch(kReadChunk);
+  const bool direct = want > scratch.size();
   const std::size_t old_size = buffer->size();
-  buffer->resize(old_size + want);
+  if (direct) buffer->resize(old_size + want);
   for (;;) {
-    const ssize_t n = ::recv(fd, buffer->data() + old_size, want, 0);
+    char* const into = direct ? buffer->data() + old_size : scratch.data();
+    const ssize_t n = ::recv(fd, into, direct ? want : scratch.size(), 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      buffer->resize(old_size);
+      if (direct) buffer->resize(old_size);
       return false;
     }
-    buffer->resize(old_size + static_cast<std::size_t>(n));
+    if (direct) {
+      buffer->resize(old_size + static_cast<std::size_t>(n));
+    } else {
+      buffer->append(scratch.data(), static_cast<std::size_t>(n));
+    }
     return true;
   }
 }
@@ -230,20 +239,14 @@ class SharedLink::Server {
 
   void read_requests(Connection& c) {
     for (;;) {
-      const std::size_t old_size = c.in.size();
-      c.in.resize(old_size + kReadChunk);
-      const ssize_t n = ::recv(c.fd.get(), c.in.data() + old_size, kReadChunk, 0);
-      if (n < 0 && errno == EINTR) {
-        c.in.resize(old_size);
-        continue;
-      }
+      const ssize_t n = ::recv(c.fd.get(), scratch_.data(), scratch_.size(), 0);
+      if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        c.in.resize(old_size);
         if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) c.closed = true;
         break;
       }
-      c.in.resize(old_size + static_cast<std::size_t>(n));
-      if (static_cast<std::size_t>(n) < kReadChunk) break;
+      c.in.append(scratch_.data(), static_cast<std::size_t>(n));
+      if (static_cast<std::size_t>(n) < scratch_.size()) break;
     }
     try {
       FrameType type;
@@ -254,6 +257,12 @@ class SharedLink::Server {
           greet(c, body);
         } else if (type == FrameType::kRequest && c.greeted) {
           dispatch(c, body, nullptr);
+        } else if (type == FrameType::kDrain && c.greeted) {
+          // The client closes: its waiting reads end with what there is.
+          for (auto& running : c.running) {
+            if (running.pending.abandon) running.pending.abandon();
+          }
+          local()->end_abandoned();
         } else {
           c.closed = true;  // not our protocol
         }
@@ -317,6 +326,7 @@ class SharedLink::Server {
       const std::exception_ptr error = std::current_exception();
       pending.ready = [] { return true; };
       pending.put_result = [error](wire::Writer& w) { wire::put_error(w, error); };
+      pending.abandon = nullptr;
     }
     c.last_ran = id;
     c.running.push_back({id, std::move(pending), std::move(complete)});
@@ -409,6 +419,7 @@ class SharedLink::Server {
   std::vector<std::unique_ptr<Connection>> connections_;
   std::shared_ptr<ServiceBase> local_;
   bool own_completed_ = false;
+  std::vector<char> scratch_ = std::vector<char>(kReadChunk);
 };
 
 // ---- Opening.
@@ -616,6 +627,7 @@ void SharedLink::notify_completion() const {
 void SharedLink::run_client() noexcept {
   std::string buffer;
   std::size_t offset = 0;
+  std::size_t want = kReadChunk;
   for (;;) {
     int fd = -1;
     {
@@ -627,7 +639,7 @@ void SharedLink::run_client() noexcept {
     if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
     if (fds[1].revents != 0) wakeup_.drain();
     if (fds[0].revents == 0) continue;
-    bool ended = !read_some(fd, &buffer, kReadChunk);
+    bool ended = !read_some(fd, &buffer, want);
     bool answered = false;
     try {
       FrameType type;
@@ -657,9 +669,9 @@ void SharedLink::run_client() noexcept {
           throw wire::MalformedFrame();
         }
       }
-      // A big answer arrives in one piece: room for all of it at once.
       compact(&buffer, &offset);
-      if (need > kReadChunk) buffer.reserve(buffer.size() + need);
+      // The rest of a big answer is read straight into place.
+      want = std::max(need, kReadChunk);
     } catch (const wire::MalformedFrame&) {
       ended = true;
     }
@@ -667,6 +679,7 @@ void SharedLink::run_client() noexcept {
     if (!ended) continue;
     buffer.clear();
     offset = 0;
+    want = kReadChunk;
     if (recover()) {
       std::vector<Outstanding> resend;
       {
@@ -852,6 +865,22 @@ void SharedLink::close() {
   {
     std::unique_lock<std::mutex> lock(mutex_);
     if (state_ == State::kClosed && !thread_.joinable()) return;
+    if (state_ == State::kClient && !outstanding_.empty()) {
+      // Reads waiting in the owner end now, as a local queue's do at close.
+      lock.unlock();
+      std::string drain;
+      wire::end_frame(&drain, wire::begin_frame(&drain, FrameType::kDrain));
+      {
+        std::lock_guard<std::mutex> write_lock(write_mutex_);
+        int fd = -1;
+        {
+          std::lock_guard<std::mutex> state_lock(mutex_);
+          fd = connection_.get();
+        }
+        if (fd >= 0) static_cast<void>(write_all(fd, drain.data(), drain.size()));
+      }
+      lock.lock();
+    }
     // This process's requests first (a closing queue completes them).
     changed_.wait(lock, [this] {
       return outstanding_.empty() || state_ == State::kBroken || state_ == State::kOwner;

@@ -50,6 +50,7 @@ class SharedLink {
   struct Pending {
     std::function<bool()> ready;
     std::function<void(wire::Writer&)> put_result;
+    std::function<void()> abandon;  // see Future::abandon
   };
   // Opens the queue in this process (takes its lock); throws
   // AlreadyOpenError while another process has it.

@@ -104,7 +104,8 @@ struct OpTable {
               } catch (...) {
                 wire::put_error(w, std::current_exception());
               }
-            }};
+            },
+            [future] { future.abandon(); }};
   }
 };
 

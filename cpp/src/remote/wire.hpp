@@ -42,6 +42,7 @@ enum class FrameType : std::uint8_t {
   kRequest = 4,   // client: id, operation code, arguments
   kResponse = 5,  // owner: id, then ok + result, or an error
   kGoodbye = 6,   // owner, closing: the last request id it ran; later ones it did not
+  kDrain = 7,     // client, closing: end my waiting reads now with what there is
 };
 
 // The error classes that cross the wire, rebuilt as the same C++ type.

@@ -91,7 +91,7 @@ class WaitingOps {
   void retry_if(Store& store, bool final, std::vector<OpPtr>* ended, Pred pred) {
     auto kept = ops_.begin();
     for (auto it = ops_.begin(); it != ops_.end(); ++it) {
-      if (pred(*it) && (*it)->stage(store, final)) {
+      if (pred(*it) && (*it)->stage(store, final || (*it)->abandoned())) {
         ended->push_back(std::move(*it));
       } else {
         if (kept != it) *kept = std::move(*it);
@@ -213,6 +213,9 @@ class ServiceBase {
   virtual void set_caller_runs(bool caller_runs) { worker_->set_caller_runs(caller_runs); }
   virtual void hold() { worker_->hold(); }
   virtual void release() { worker_->release(); }
+  // Ends the waiting operations whose Future was abandoned, with what there
+  // is.  Returns at once.
+  virtual void end_abandoned() {}
 
   // The worker stops first: it is the only user of the store.
   virtual void close() {
@@ -291,6 +294,11 @@ class Service final : public ServiceBase {
   }
 
   std::size_t waiting() const override { return waiting_.size(); }
+
+  // A no-op that wakes the waiting operations: the abandoned ones end.
+  void end_abandoned() override {
+    static_cast<void>(submit([](Store&) {}, true));
+  }
 
  private:
   Worker::TickDone housekeep() {

@@ -48,6 +48,8 @@ class Op : public Task {
   bool wakes() const { return wakes_; }
   // A waiting operation ends by then.
   virtual SteadyTime deadline() const { return SteadyTime::max(); }
+  // True if its Future was abandoned: a waiting operation ends early.
+  virtual bool abandoned() const { return false; }
 
  protected:
   explicit Op(bool wakes) : wakes_(wakes) {}
@@ -96,6 +98,7 @@ class WaitingOpOf final : public Op<Store>,
     return true;
   }
   SteadyTime deadline() const override { return deadline_; }
+  bool abandoned() const override { return this->ResultBase::abandoned(); }
   void fail(std::exception_ptr error) noexcept override { this->set_error(std::move(error)); }
   void publish() noexcept override { detail::ResultState<WaitingResult<Store, Fn>>::publish(); }
 
