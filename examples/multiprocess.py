@@ -8,6 +8,7 @@ others), then checks that every job was consumed exactly once.
 """
 
 import multiprocessing
+import multiprocessing.queues
 import os
 import sys
 import tempfile
@@ -19,16 +20,16 @@ JOBS_PER_PRODUCER = 2_000
 STOP = b"stop"
 
 
-def produce(path, first):
+def produce(path: str, first: int) -> None:
     q = rocksq.blocking.PersistentQueueWithCapacity(path, shared=True)
     for n in range(first, first + JOBS_PER_PRODUCER):
         q.push([b"%d" % n])
     q.close()
 
 
-def consume(path, results):
+def consume(path: str, results: "multiprocessing.queues.Queue[list[int]]") -> None:
     q = rocksq.blocking.PersistentQueueWithCapacity(path, shared=True)
-    got = []
+    got: list[bytes] = []
     while True:
         items = q.pop(64, timeout=None)  # waits in the owner, not here
         if STOP in items:
@@ -43,13 +44,13 @@ def consume(path, results):
     results.put([int(x) for x in got])
 
 
-def main():
+def main() -> None:
     directory = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp()
     path = os.path.join(directory, "jobs")
     # spawn: each child opens the queue itself (a forked copy would refuse).
     ctx = multiprocessing.get_context("spawn")
     owner = rocksq.blocking.PersistentQueueWithCapacity(path, shared=True)
-    results = ctx.Queue()
+    results: "multiprocessing.queues.Queue[list[int]]" = ctx.Queue()
     producers = [ctx.Process(target=produce, args=(path, i * JOBS_PER_PRODUCER))
                  for i in range(PRODUCERS)]
     consumers = [ctx.Process(target=consume, args=(path, results)) for _ in range(CONSUMERS)]

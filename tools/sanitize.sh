@@ -20,5 +20,5 @@ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DROCKSQ_BUILD_TESTS=ON -DROCKSQ_I
 cmake --build "$dir" -j "$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_init_order=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tools/tsan.supp"
 ctest --test-dir "$dir" --output-on-failure -j "$(nproc)" -E "$exclude"
