@@ -34,7 +34,7 @@ constexpr std::chrono::seconds kOwnerTimeout{30};
 // RocksDB takes to open.
 constexpr std::chrono::milliseconds kFirstBackoff{1};
 constexpr std::chrono::milliseconds kMaxBackoff{20};
-constexpr std::size_t kReadChunk = 256 * 1024;
+constexpr std::size_t kReadChunk = 64 * 1024;
 
 // Waits up to timeout for fd to be readable or the wakeup; false on error.
 void sleep_unless_woken(const Wakeup& wakeup, std::chrono::milliseconds timeout) {
@@ -238,6 +238,8 @@ class SharedLink::Server {
   }
 
   void read_requests(Connection& c) {
+    // Made on first use: an owner nobody connects to costs no memory for it.
+    if (scratch_.empty()) scratch_.resize(kReadChunk);
     for (;;) {
       const ssize_t n = ::recv(c.fd.get(), scratch_.data(), scratch_.size(), 0);
       if (n < 0 && errno == EINTR) continue;
@@ -419,7 +421,7 @@ class SharedLink::Server {
   std::vector<std::unique_ptr<Connection>> connections_;
   std::shared_ptr<ServiceBase> local_;
   bool own_completed_ = false;
-  std::vector<char> scratch_ = std::vector<char>(kReadChunk);
+  std::vector<char> scratch_;
 };
 
 // ---- Opening.
