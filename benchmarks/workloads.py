@@ -478,6 +478,19 @@ def _roundtrip_latencies(q, n):
     return out[len(out) // 2]
 
 
+def _client_figures(q, n_rt, n_batch):
+    """Round trip and batches through q: a client's, or the reference's own."""
+    metrics = {"round trip, client (median)": {"value": _roundtrip_latencies(q, n_rt) * 1e9,
+                                               "unit": "ns", "better": "lower"}}
+    start = time.perf_counter()
+    push_batches(q, n_batch, 100)
+    pushed = time.perf_counter()
+    pop_batches(q, n_batch, 100)
+    metrics["batch push, client"] = rate(n_batch, pushed - start)
+    metrics["batch pop, client"] = rate(n_batch, time.perf_counter() - pushed)
+    return metrics
+
+
 def fifo_processes(path, scale):
     """Clients of a queue another process owns: round trip, batches, and 4
     producer + 4 consumer processes.  The reference cannot share a queue:
@@ -490,16 +503,8 @@ def fifo_processes(path, scale):
     metrics = {}
     if not _shares():
         q = fifo(path)
-        median = _roundtrip_latencies(q, n_rt)
-        metrics["round trip, client (median)"] = {"value": median * 1e9, "unit": "ns",
-                                                   "better": "lower"}
+        metrics.update(_client_figures(q, n_rt, n_batch))
         metrics["round trip, owner (median)"] = dict(metrics["round trip, client (median)"])
-        start = time.perf_counter()
-        push_batches(q, n_batch, 100)
-        pushed = time.perf_counter()
-        pop_batches(q, n_batch, 100)
-        metrics["batch push, client"] = rate(n_batch, pushed - start)
-        metrics["batch pop, client"] = rate(n_batch, time.perf_counter() - pushed)
         close(q)
         metrics["4+4 processes"] = fifo_threads(path + "-threads", scale)["4x4 threads"]
         return metrics
@@ -514,14 +519,7 @@ def fifo_processes(path, scale):
     owner.start()
     ready.wait()
     q = fifo(path, shared=True)
-    metrics["round trip, client (median)"] = {"value": _roundtrip_latencies(q, n_rt) * 1e9,
-                                               "unit": "ns", "better": "lower"}
-    start = time.perf_counter()
-    push_batches(q, n_batch, 100)
-    pushed = time.perf_counter()
-    pop_batches(q, n_batch, 100)
-    metrics["batch push, client"] = rate(n_batch, pushed - start)
-    metrics["batch pop, client"] = rate(n_batch, time.perf_counter() - pushed)
+    metrics.update(_client_figures(q, n_rt, n_batch))
     # 4 producer and 4 consumer processes, one item per call.
     started, go = ctx.Semaphore(0), ctx.Event()
     consumed = ctx.Value("q", 0)
